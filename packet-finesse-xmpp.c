@@ -1,0 +1,443 @@
+/* packet-finesse-xmpp.c
+ * XMPP over WebSocket (RFC 7395), as Cisco Finesse desktops use it with
+ * Openfire, and as any RFC 7395 client (Jitsi, Converse.js, ...) does.
+ *
+ * Entry point of the plugin: registration, how WebSocket hands us a message
+ * (ws.protocol "xmpp", ws.port, the "ws" heuristic list), the direction of a
+ * message, tokenizing with Wireshark's XML dissector, and the dispatch of
+ * each top-level element to its handler (one file per concern, see
+ * packet-finesse-xmpp.h).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+
+#include <epan/packet.h>
+#include <epan/prefs.h>
+#include <epan/conversation.h>
+#include <epan/proto_data.h>
+#include <epan/dissectors/packet-http.h>
+#include <wsutil/utf8_entities.h>
+
+#include "packet-finesse-xmpp.h"
+
+#define XMPPWS_WS_PORT 8445   /* Finesse: wss://<host>:8445/ws/ */
+
+void proto_register_xmppws(void);
+void proto_reg_handoff_xmppws(void);
+
+static int proto_xmppws = -1;
+static int proto_xml = -1;
+static int proto_http = -1;
+
+static int hf_direction = -1;
+
+static gint ett_xmppws = -1;
+
+static expert_field ei_no_element = EI_INIT;
+static expert_field ei_xml_disabled = EI_INIT;
+static expert_field ei_unknown_element = EI_INIT;
+
+static dissector_handle_t xmppws_handle;
+static dissector_handle_t xml_handle;
+
+static gboolean pref_show_xml_tree = FALSE;
+
+/* proto_data keys: packet scope (this frame's messages) and file scope
+ * (one record per message, key XMPPWS_KEY_MSG + index in the frame). */
+#define XMPPWS_KEY_FRAME 0
+#define XMPPWS_KEY_MSG   1
+
+/* Packet-scope state of one frame: the Info text of all its messages. */
+typedef struct {
+    wmem_strbuf_t *info;
+    guint32        messages;
+} frame_state_t;
+
+/* File-scope record of one message: what the first pass decided. */
+typedef struct {
+    xmppws_dir_t direction;
+} msg_record_t;
+
+static const value_string direction_vals[] = {
+    { XMPPWS_DIR_UNKNOWN, "unknown" },
+    { XMPPWS_DIR_C2S,     "client to server" },
+    { XMPPWS_DIR_S2C,     "server to client" },
+    { 0, NULL }
+};
+
+/* One row per top-level element: (namespace, local name) -> handler.
+ * `dir` is the direction the element implies (RFC 6120 4, 6), used to learn
+ * which side is the client when the HTTP upgrade is not in the capture. */
+typedef struct {
+    const char        *ns;
+    const char        *local;
+    xmppws_kind_t      kind;
+    xmppws_handler_fn  fn;
+    xmppws_dir_t       dir;
+} dispatch_row_t;
+
+static const dispatch_row_t dispatch_table[] = {
+    { XMPPWS_NS_FRAMING, "open",      XMPPWS_KIND_OPEN,           xmppws_dissect_open,         XMPPWS_DIR_UNKNOWN },
+    { XMPPWS_NS_FRAMING, "close",     XMPPWS_KIND_CLOSE,          xmppws_dissect_close,        XMPPWS_DIR_UNKNOWN },
+    { XMPPWS_NS_STREAMS, "stream",    XMPPWS_KIND_LEGACY_STREAM,  xmppws_dissect_legacy_stream, XMPPWS_DIR_UNKNOWN },
+    { XMPPWS_NS_STREAMS, "features",  XMPPWS_KIND_FEATURES,       xmppws_dissect_features,     XMPPWS_DIR_S2C },
+    { XMPPWS_NS_STREAMS, "error",     XMPPWS_KIND_STREAM_ERROR,   xmppws_dissect_stream_error, XMPPWS_DIR_UNKNOWN },
+    { XMPPWS_NS_TLS,     "starttls",  XMPPWS_KIND_STARTTLS,       xmppws_dissect_starttls,     XMPPWS_DIR_C2S },
+    { XMPPWS_NS_TLS,     "proceed",   XMPPWS_KIND_STARTTLS,       xmppws_dissect_starttls,     XMPPWS_DIR_S2C },
+    { XMPPWS_NS_SASL,    "auth",      XMPPWS_KIND_SASL_AUTH,      xmppws_dissect_sasl,         XMPPWS_DIR_C2S },
+    { XMPPWS_NS_SASL,    "challenge", XMPPWS_KIND_SASL_CHALLENGE, xmppws_dissect_sasl,         XMPPWS_DIR_S2C },
+    { XMPPWS_NS_SASL,    "response",  XMPPWS_KIND_SASL_RESPONSE,  xmppws_dissect_sasl,         XMPPWS_DIR_C2S },
+    { XMPPWS_NS_SASL,    "success",   XMPPWS_KIND_SASL_SUCCESS,   xmppws_dissect_sasl,         XMPPWS_DIR_S2C },
+    { XMPPWS_NS_SASL,    "failure",   XMPPWS_KIND_SASL_FAILURE,   xmppws_dissect_sasl,         XMPPWS_DIR_S2C },
+    { XMPPWS_NS_SASL,    "abort",     XMPPWS_KIND_SASL_ABORT,     xmppws_dissect_sasl,         XMPPWS_DIR_C2S },
+    { XMPPWS_NS_CLIENT,  "iq",        XMPPWS_KIND_IQ,             xmppws_dissect_iq,           XMPPWS_DIR_UNKNOWN },
+    { XMPPWS_NS_CLIENT,  "message",   XMPPWS_KIND_MESSAGE,        xmppws_dissect_message,      XMPPWS_DIR_UNKNOWN },
+    { XMPPWS_NS_CLIENT,  "presence",  XMPPWS_KIND_PRESENCE,       xmppws_dissect_presence,     XMPPWS_DIR_UNKNOWN },
+    { XMPPWS_NS_SM3,     "enable",    XMPPWS_KIND_SM,             xmppws_dissect_sm,           XMPPWS_DIR_C2S },
+    { XMPPWS_NS_SM3,     "enabled",   XMPPWS_KIND_SM,             xmppws_dissect_sm,           XMPPWS_DIR_S2C },
+    { XMPPWS_NS_SM3,     "resume",    XMPPWS_KIND_SM,             xmppws_dissect_sm,           XMPPWS_DIR_C2S },
+    { XMPPWS_NS_SM3,     "resumed",   XMPPWS_KIND_SM,             xmppws_dissect_sm,           XMPPWS_DIR_S2C },
+    { XMPPWS_NS_SM3,     "failed",    XMPPWS_KIND_SM,             xmppws_dissect_sm,           XMPPWS_DIR_S2C },
+    { XMPPWS_NS_SM3,     "r",         XMPPWS_KIND_SM,             xmppws_dissect_sm,           XMPPWS_DIR_UNKNOWN },
+    { XMPPWS_NS_SM3,     "a",         XMPPWS_KIND_SM,             xmppws_dissect_sm,           XMPPWS_DIR_UNKNOWN },
+};
+
+static const dispatch_row_t *
+find_row(const xmppws_doc_t *doc, xml_frame_t *el)
+{
+    gsize i;
+
+    for (i = 0; i < G_N_ELEMENTS(dispatch_table); i++) {
+        if (xmppws_el_is(doc, el, dispatch_table[i].ns, dispatch_table[i].local))
+            return &dispatch_table[i];
+    }
+    return NULL;
+}
+
+/* ---- Connection state and direction ------------------------------------ */
+
+static xmppws_conv_t *
+get_conv(packet_info *pinfo)
+{
+    conversation_t *conv = find_or_create_conversation(pinfo);
+    xmppws_conv_t *xc = (xmppws_conv_t *)conversation_get_proto_data(conv, proto_xmppws);
+
+    if (!xc) {
+        http_conv_t *hc = proto_http > 0 ? (http_conv_t *)conversation_get_proto_data(conv, proto_http) : NULL;
+
+        xc = wmem_new0(wmem_file_scope(), xmppws_conv_t);
+        if (hc && hc->server_port) {
+            /* The HTTP upgrade is in the capture: it tells who the server is. */
+            xc->upgrade_seen = TRUE;
+            xc->server_port = hc->server_port;
+            copy_address_wmem(wmem_file_scope(), &xc->server_addr, &hc->server_addr);
+            xc->direction_known = TRUE;
+            xc->subprotocol = hc->websocket_protocol ? wmem_strdup(wmem_file_scope(), hc->websocket_protocol) : NULL;
+        }
+        conversation_add_proto_data(conv, proto_xmppws, xc);
+    }
+    return xc;
+}
+
+static xmppws_dir_t
+conv_direction(const xmppws_conv_t *xc, const packet_info *pinfo)
+{
+    if (!xc->direction_known)
+        return XMPPWS_DIR_UNKNOWN;
+    if (pinfo->srcport == xc->server_port && addresses_equal(&pinfo->src, &xc->server_addr))
+        return XMPPWS_DIR_S2C;
+    return XMPPWS_DIR_C2S;
+}
+
+/* Remember which side is the server, from a message whose direction we know. */
+static void
+conv_learn_direction(xmppws_conv_t *xc, packet_info *pinfo, xmppws_dir_t dir)
+{
+    if (xc->direction_known || dir == XMPPWS_DIR_UNKNOWN)
+        return;
+    xc->direction_known = TRUE;
+    if (dir == XMPPWS_DIR_S2C) {
+        xc->server_port = (guint16)pinfo->srcport;
+        copy_address_wmem(wmem_file_scope(), &xc->server_addr, &pinfo->src);
+    } else {
+        xc->server_port = (guint16)pinfo->destport;
+        copy_address_wmem(wmem_file_scope(), &xc->server_addr, &pinfo->dst);
+    }
+}
+
+/* Direction an element implies by itself (RFC 7395 3.4: the client's <open/>
+ * has `to` and no `id`; the server's has `id`). */
+static xmppws_dir_t
+implied_direction(const xmppws_doc_t *doc, xml_frame_t *el, const dispatch_row_t *row)
+{
+    if (!row)
+        return XMPPWS_DIR_UNKNOWN;
+    if (row->kind == XMPPWS_KIND_OPEN || row->kind == XMPPWS_KIND_LEGACY_STREAM) {
+        if (xml_get_attrib(el, "id"))
+            return XMPPWS_DIR_S2C;
+        if (xml_get_attrib(el, "to") && !xml_get_attrib(el, "from"))
+            return XMPPWS_DIR_C2S;
+        return XMPPWS_DIR_UNKNOWN;
+    }
+    (void)doc;
+    return row->dir;
+}
+
+/* ---- One WebSocket message ---------------------------------------------- */
+
+/* TRUE when the element's end tag was seen, or it is an empty-element tag.
+ * The XML dissector is lenient: an element left open keeps the length of
+ * its start tag. */
+static gboolean
+element_is_closed(const xmppws_doc_t *doc, xml_frame_t *el)
+{
+    int end = el->start_offset + el->length;
+    int i;
+
+    if (el->length < 3 || end > (int)tvb_captured_length(doc->tvb))
+        return FALSE;
+    if (tvb_get_guint8(doc->tvb, end - 1) != '>')
+        return FALSE;
+    if (tvb_get_guint8(doc->tvb, end - 2) == '/')
+        return TRUE;
+    for (i = end - 2; i > el->start_offset; i--) {
+        if (tvb_get_guint8(doc->tvb, i) == '<')
+            return tvb_get_guint8(doc->tvb, i + 1) == '/';
+    }
+    return FALSE;
+}
+
+static void
+dissect_element(xmppws_ctx_t *ctx, xml_frame_t *el)
+{
+    const dispatch_row_t *row = find_row(&ctx->doc, el);
+
+    if (!row) {
+        const char *ns = xmppws_el_ns(&ctx->doc, el);
+        proto_item *ti = proto_tree_add_expert_format(ctx->msg_tree, ctx->doc.pinfo, &ei_unknown_element,
+                                                      ctx->doc.tvb, el->start_offset, el->length,
+                                                      "Element <%s xmlns=\"%s\"> is not an XMPP top-level element this "
+                                                      "dissector knows (RFC 6120 4.8, RFC 7395 3.3)",
+                                                      el->name_orig_case, ns ? ns : "?");
+        (void)ti;
+        ctx->kind = XMPPWS_KIND_OTHER;
+        wmem_strbuf_append_printf(ctx->info, "%s", el->name_orig_case);
+        return;
+    }
+    ctx->kind = row->kind;
+    row->fn(ctx, el, ctx->msg_tree);
+}
+
+static int
+dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    frame_state_t *fs;
+    msg_record_t *rec;
+    xmppws_ctx_t ctx;
+    proto_item *ti, *di;
+    xml_frame_t *root, *el;
+    wmem_strbuf_t *summary = wmem_strbuf_new(pinfo->pool, "");
+    guint32 index;
+    int elements = 0;
+
+    fs = (frame_state_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME);
+    if (!fs) {
+        fs = wmem_new0(pinfo->pool, frame_state_t);
+        fs->info = wmem_strbuf_new(pinfo->pool, "");
+        p_add_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME, fs);
+    }
+    index = fs->messages++;
+
+    memset(&ctx, 0, sizeof ctx);
+    ctx.doc.tvb = tvb;
+    ctx.doc.pinfo = pinfo;
+    ctx.conv = get_conv(pinfo);
+    ctx.conv->is_xmpp = TRUE;
+
+    ti = proto_tree_add_item(tree, proto_xmppws, tvb, 0, -1, ENC_NA);
+    ctx.msg_item = ti;
+    ctx.msg_tree = proto_item_add_subtree(ti, ett_xmppws);
+
+    /* Tokenize with Wireshark's XML dissector; its element tree is left in
+     * this packet's proto data (packet-xml.c, "useful for the caller"). */
+    p_remove_proto_data(pinfo->pool, pinfo, proto_xml, 0);
+    call_dissector_with_data(xml_handle, tvb, pinfo, pref_show_xml_tree ? ctx.msg_tree : NULL, NULL);
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "XMPP/WS");
+    root = (xml_frame_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xml, 0);
+
+    rec = (msg_record_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_xmppws, XMPPWS_KEY_MSG + index);
+    if (!rec) {
+        rec = wmem_new0(wmem_file_scope(), msg_record_t);
+        rec->direction = conv_direction(ctx.conv, pinfo);
+        if (rec->direction == XMPPWS_DIR_UNKNOWN && root) {
+            for (el = root->first_child; el; el = el->next_sibling) {
+                if (el->type == XML_FRAME_TAG) {
+                    rec->direction = implied_direction(&ctx.doc, el, find_row(&ctx.doc, el));
+                    break;
+                }
+            }
+            conv_learn_direction(ctx.conv, pinfo, rec->direction);
+        }
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_xmppws, XMPPWS_KEY_MSG + index, rec);
+    }
+    ctx.direction = rec->direction;
+    di = proto_tree_add_uint(ctx.msg_tree, hf_direction, tvb, 0, 0, ctx.direction);
+    proto_item_set_generated(di);
+
+    if (!root) {
+        proto_tree_add_expert(ctx.msg_tree, pinfo, &ei_xml_disabled, tvb, 0, -1);
+        wmem_strbuf_append(summary, "(XML dissector disabled)");
+    } else {
+        for (el = root->first_child; el; el = el->next_sibling) {
+            if (el->type != XML_FRAME_TAG)
+                continue;
+            ctx.info = wmem_strbuf_new(pinfo->pool, "");
+            dissect_element(&ctx, el);
+            if (elements++)
+                wmem_strbuf_append(summary, ", ");
+            wmem_strbuf_append(summary, wmem_strbuf_get_str(ctx.info));
+            (void)element_is_closed;
+        }
+        if (elements == 0) {
+            proto_tree_add_expert(ctx.msg_tree, pinfo, &ei_no_element, tvb, 0, -1);
+            wmem_strbuf_append(summary, "(no XML element)");
+        }
+    }
+
+    proto_item_append_text(ti, ", %s%s", ctx.direction == XMPPWS_DIR_C2S ? "C" UTF8_RIGHTWARDS_ARROW "S: " :
+                                         ctx.direction == XMPPWS_DIR_S2C ? "S" UTF8_RIGHTWARDS_ARROW "C: " : "",
+                           wmem_strbuf_get_str(summary));
+
+    /* WebSocket rewrites the Info column for every frame it parses in this
+     * segment: rebuild ours from all messages seen so far, then fence it. */
+    if (wmem_strbuf_get_len(fs->info) > 0)
+        wmem_strbuf_append(fs->info, " | ");
+    wmem_strbuf_append(fs->info, wmem_strbuf_get_str(summary));
+    col_clear_fence(pinfo->cinfo, COL_INFO);
+    col_clear(pinfo->cinfo, COL_INFO);
+    col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(fs->info));
+    col_set_fence(pinfo->cinfo, COL_INFO);
+
+    return tvb_captured_length(tvb);
+}
+
+/* ---- Heuristic on the "ws" list ----------------------------------------- */
+
+/* Strict and cheap: the message starts with '<' and the name of an XMPP
+ * top-level element, and an XMPP namespace appears in its first bytes; or
+ * the connection is already known to carry XMPP. */
+static gboolean
+looks_like_xmpp(tvbuff_t *tvb)
+{
+    static const char *const starts[] = {
+        "<open", "<close", "<stream:", "<features", "<iq", "<message", "<presence", "<auth",
+        "<success", "<failure", "<challenge", "<response", "<?xml",
+    };
+    static const char *const markers[] = {
+        XMPPWS_NS_FRAMING, "urn:ietf:params:xml:ns:xmpp-", XMPPWS_NS_CLIENT, XMPPWS_NS_STREAMS,
+    };
+    guint len = tvb_captured_length(tvb);
+    guint scan = MIN(len, 512);
+    gsize i;
+    gboolean start_ok = FALSE;
+
+    if (len < 4 || tvb_get_guint8(tvb, 0) != '<')
+        return FALSE;
+    for (i = 0; i < G_N_ELEMENTS(starts) && !start_ok; i++) {
+        guint n = (guint)strlen(starts[i]);
+        if (len > n && tvb_strneql(tvb, 0, starts[i], n) == 0) {
+            guint8 c = tvb_get_guint8(tvb, n);
+            start_ok = starts[i][n - 1] == ':' || c == ' ' || c == '>' || c == '/' || c == '\t' ||
+                       c == '\r' || c == '\n' || starts[i][1] == '?';
+        }
+    }
+    if (!start_ok)
+        return FALSE;
+    for (i = 0; i < G_N_ELEMENTS(markers); i++) {
+        guint n = (guint)strlen(markers[i]);
+        guint off;
+        if (scan < n)
+            continue;
+        for (off = 0; off + n <= scan; off++) {
+            off = (guint)tvb_find_guint8(tvb, off, scan - off, markers[i][0]);
+            if ((gint)off < 0 || off + n > scan)
+                break;
+            if (tvb_strneql(tvb, off, markers[i], n) == 0)
+                return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+static gboolean
+dissect_xmppws_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+    xmppws_conv_t *xc = conv ? (xmppws_conv_t *)conversation_get_proto_data(conv, proto_xmppws) : NULL;
+
+    if (!(xc && xc->is_xmpp) && !looks_like_xmpp(tvb))
+        return FALSE;
+    dissect_xmppws(tvb, pinfo, tree, data);
+    return TRUE;
+}
+
+/* ---- Registration -------------------------------------------------------- */
+
+void
+proto_register_xmppws(void)
+{
+    static hf_register_info hf[] = {
+        { &hf_direction, { "Direction", "xmppws.direction", FT_UINT8, BASE_DEC, VALS(direction_vals), 0x0,
+            "1 = client to server, 2 = server to client: from the HTTP upgrade when captured, else inferred "
+            "from the first message whose direction RFC 7395/RFC 6120 imply", HFILL } },
+    };
+    static gint *ett[] = { &ett_xmppws };
+    static ei_register_info ei[] = {
+        { &ei_no_element, { "xmppws.no_element", PI_MALFORMED, PI_ERROR,
+            "The message holds no XML element; RFC 7395 3.3.3 wants exactly one complete element per message",
+            EXPFILL } },
+        { &ei_xml_disabled, { "xmppws.xml_disabled", PI_UNDECODED, PI_WARN,
+            "The XML dissector is disabled, so XMPP cannot be dissected: enable it in Analyze > Enabled Protocols",
+            EXPFILL } },
+        { &ei_unknown_element, { "xmppws.unknown_element", PI_UNDECODED, PI_NOTE,
+            "Top-level element not known to this dissector", EXPFILL } },
+    };
+    module_t *module;
+    expert_module_t *em;
+
+    proto_xmppws = proto_register_protocol("XMPP over WebSocket", "XMPP/WS", "xmppws");
+    proto_register_field_array(proto_xmppws, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    em = expert_register_protocol(proto_xmppws);
+    expert_register_field_array(em, ei, array_length(ei));
+
+    xmppws_register_xml(proto_xmppws);
+    xmppws_register_stream(proto_xmppws);
+    xmppws_register_sasl(proto_xmppws);
+    xmppws_register_stanza(proto_xmppws);
+    xmppws_register_pubsub(proto_xmppws);
+
+    module = prefs_register_protocol(proto_xmppws, NULL);
+    prefs_register_bool_preference(module, "show_xml_tree", "Show the XML tree of each message",
+                                   "Also show Wireshark's generic XML tree under each XMPP message "
+                                   "(slower; the XMPP fields already point at their bytes)",
+                                   &pref_show_xml_tree);
+
+    xmppws_handle = register_dissector("xmppws", dissect_xmppws, proto_xmppws);
+}
+
+void
+proto_reg_handoff_xmppws(void)
+{
+    xml_handle = find_dissector_add_dependency("xml", proto_xmppws);
+    proto_xml = dissector_handle_get_protocol_index(xml_handle);
+    proto_http = proto_get_id_by_filter_name("http");
+
+    /* RFC 7395 3.1: the subprotocol the server's 101 response echoes. */
+    dissector_add_string("ws.protocol", "xmpp", xmppws_handle);
+    /* Server port of an upgrade without the subprotocol; also Decode As. */
+    dissector_add_uint_with_preference("ws.port", XMPPWS_WS_PORT, xmppws_handle);
+    heur_dissector_add("ws", dissect_xmppws_heur, "XMPP over WebSocket", "xmppws_ws", proto_xmppws,
+                       HEURISTIC_ENABLE);
+}

@@ -1,0 +1,204 @@
+/* packet-finesse-xmpp.h
+ * What the files of the XMPP-over-WebSocket (RFC 7395) dissector share:
+ * namespaces, the per-message context handed to every element handler, the
+ * per-connection state, and the helpers that walk the element tree built by
+ * Wireshark's XML dissector (epan/dissectors/packet-xml.h).
+ *
+ * Memory: everything returned by the helpers lives in pinfo->pool (one
+ * packet); connection and per-message records live in wmem_file_scope().
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef PACKET_FINESSE_XMPP_H
+#define PACKET_FINESSE_XMPP_H
+
+#include <epan/packet.h>
+#include <epan/expert.h>
+#include <epan/dissectors/packet-xml.h>
+
+/* ---- Namespaces (RFC 7395, RFC 6120, XEPs) ------------------------------- */
+#define XMPPWS_NS_FRAMING        "urn:ietf:params:xml:ns:xmpp-framing"   /* RFC 7395 3.3.2 */
+#define XMPPWS_NS_STREAMS        "http://etherx.jabber.org/streams"      /* RFC 6120 4.8.1 */
+#define XMPPWS_NS_STREAM_ERRORS  "urn:ietf:params:xml:ns:xmpp-streams"   /* RFC 6120 4.9.3 */
+#define XMPPWS_NS_TLS            "urn:ietf:params:xml:ns:xmpp-tls"       /* RFC 6120 5 */
+#define XMPPWS_NS_SASL           "urn:ietf:params:xml:ns:xmpp-sasl"      /* RFC 6120 6 */
+#define XMPPWS_NS_BIND           "urn:ietf:params:xml:ns:xmpp-bind"      /* RFC 6120 7 */
+#define XMPPWS_NS_SESSION        "urn:ietf:params:xml:ns:xmpp-session"   /* RFC 3921 3 */
+#define XMPPWS_NS_STANZAS        "urn:ietf:params:xml:ns:xmpp-stanzas"   /* RFC 6120 8.3.3 */
+#define XMPPWS_NS_CLIENT         "jabber:client"                         /* RFC 6120 4.8.3 */
+#define XMPPWS_NS_SERVER         "jabber:server"
+#define XMPPWS_NS_CAPS           "http://jabber.org/protocol/caps"       /* XEP-0115 */
+#define XMPPWS_NS_PUBSUB         "http://jabber.org/protocol/pubsub"     /* XEP-0060 */
+#define XMPPWS_NS_PUBSUB_EVENT   "http://jabber.org/protocol/pubsub#event"
+#define XMPPWS_NS_PUBSUB_OWNER   "http://jabber.org/protocol/pubsub#owner"
+#define XMPPWS_NS_PUBSUB_ERRORS  "http://jabber.org/protocol/pubsub#errors"
+#define XMPPWS_NS_PING           "urn:xmpp:ping"                         /* XEP-0199 */
+#define XMPPWS_NS_SM3            "urn:xmpp:sm:3"                         /* XEP-0198 */
+#define XMPPWS_NS_ROSTERVER      "urn:xmpp:features:rosterver"           /* RFC 6121 2.6 */
+#define XMPPWS_NS_REGISTER       "http://jabber.org/features/iq-register" /* XEP-0077 */
+#define XMPPWS_NS_CSI            "urn:xmpp:csi:0"                        /* XEP-0352 */
+
+/* Direction of one message on the WebSocket connection. */
+typedef enum {
+    XMPPWS_DIR_UNKNOWN = 0,
+    XMPPWS_DIR_C2S     = 1,   /* client (agent desktop) to server */
+    XMPPWS_DIR_S2C     = 2    /* server to client */
+} xmppws_dir_t;
+
+/* What a top-level element is, for the Info column, taps and tracking. */
+typedef enum {
+    XMPPWS_KIND_OTHER = 0,
+    XMPPWS_KIND_OPEN,
+    XMPPWS_KIND_CLOSE,
+    XMPPWS_KIND_LEGACY_STREAM,    /* <stream:stream>, pre-RFC 7395 drafts */
+    XMPPWS_KIND_FEATURES,
+    XMPPWS_KIND_STREAM_ERROR,
+    XMPPWS_KIND_STARTTLS,
+    XMPPWS_KIND_SASL_AUTH,
+    XMPPWS_KIND_SASL_CHALLENGE,
+    XMPPWS_KIND_SASL_RESPONSE,
+    XMPPWS_KIND_SASL_SUCCESS,
+    XMPPWS_KIND_SASL_FAILURE,
+    XMPPWS_KIND_SASL_ABORT,
+    XMPPWS_KIND_IQ,
+    XMPPWS_KIND_MESSAGE,
+    XMPPWS_KIND_PRESENCE,
+    XMPPWS_KIND_SM,               /* XEP-0198 enable/enabled/r/a/resume */
+    XMPPWS_KIND_COUNT
+} xmppws_kind_t;
+
+/* Per-connection state: conversation data of the WebSocket's TCP
+ * conversation, file scope, written on the first pass only. */
+typedef struct xmppws_conv {
+    guint16      server_port;        /* 0 until the direction is known */
+    address      server_addr;
+    gboolean     direction_known;
+    gboolean     is_xmpp;            /* accepted by a heuristic or a table */
+    const char  *subprotocol;        /* Sec-WebSocket-Protocol of the 101, or NULL */
+    gboolean     upgrade_seen;       /* the HTTP upgrade is in the capture */
+    wmem_list_t *offered_mechanisms; /* const char*, from the last <mechanisms> */
+} xmppws_conv_t;
+
+/* A parsed document: the tvb the XML dissector parsed and the packet. All
+ * xml_frame_t offsets refer to this tvb. */
+typedef struct xmppws_doc {
+    tvbuff_t    *tvb;
+    packet_info *pinfo;
+} xmppws_doc_t;
+
+/* Everything an element handler needs for one top-level element. */
+typedef struct xmppws_ctx {
+    xmppws_doc_t   doc;        /* must stay first: handlers pass &ctx->doc */
+    proto_tree    *msg_tree;   /* subtree of this WebSocket message */
+    proto_item    *msg_item;
+    xmppws_conv_t *conv;
+    xmppws_dir_t   direction;
+    xmppws_kind_t  kind;       /* set by the dispatcher before the handler runs */
+    wmem_strbuf_t *info;       /* this element's one-line summary (pinfo->pool) */
+} xmppws_ctx_t;
+
+/* An element handler: adds its element's item under `tree` (the message
+ * subtree), highlighted on the element's bytes, and appends a summary to
+ * ctx->info. Must not throw for any input the XML dissector accepted. */
+typedef void (*xmppws_handler_fn)(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree);
+
+/* ---- Element-tree helpers (xmppws-xml.c) -------------------------------- */
+
+/* Register the helpers' own expert infos (bad entity reference). */
+void xmppws_register_xml(int proto);
+
+/* Namespace URI of element `el`, resolved per XML Namespaces 1.0 by walking
+ * the xmlns / xmlns:prefix declarations of `el` and its ancestors (the XML
+ * dissector strips prefixes). Returns "" when the element has no prefix and
+ * no default namespace is in scope, NULL when its prefix is undeclared.
+ * Result in pinfo->pool. */
+const char *xmppws_el_ns(const xmppws_doc_t *doc, xml_frame_t *el);
+
+/* The element's prefix ("stream" for <stream:features>), or NULL. */
+const char *xmppws_el_prefix(const xmppws_doc_t *doc, xml_frame_t *el);
+
+/* TRUE when `el` is an element with local name `local` (case-sensitive) in
+ * namespace `ns`. `ns` == NULL matches any namespace. For stanzas, callers
+ * pass XMPPWS_NS_CLIENT; an element with no namespace in scope ("") matches it
+ * too, as RFC 7395 peers such as Finesse send bare <presence/>. */
+gboolean xmppws_el_is(const xmppws_doc_t *doc, xml_frame_t *el, const char *ns, const char *local);
+
+/* First child element (not attribute, not text) of `el` matching (ns, local)
+ * as in xmppws_el_is(); NULL for either means "any". NULL when none. */
+xml_frame_t *xmppws_el_child(const xmppws_doc_t *doc, xml_frame_t *el, const char *ns, const char *local);
+
+/* Next sibling element after `el` matching (ns, local); NULL when none. */
+xml_frame_t *xmppws_el_next(const xmppws_doc_t *doc, xml_frame_t *el, const char *ns, const char *local);
+
+/* Number of child elements of `el`. */
+guint xmppws_el_child_count(xml_frame_t *el);
+
+/* Unescaped value of attribute `name` (exact, case-sensitive name as written,
+ * e.g. "xml:lang"), or NULL when absent. */
+const char *xmppws_attr(const xmppws_doc_t *doc, xml_frame_t *el, const char *name);
+
+/* Add FT_STRING field `hf` with the unescaped value of attribute `name`,
+ * highlighted on the value's bytes. Returns the item (NULL when absent or no
+ * tree); *value (may be NULL) receives the value or NULL. */
+proto_item *xmppws_add_attr(const xmppws_doc_t *doc, proto_tree *tree, int hf, xml_frame_t *el,
+                            const char *name, const char **value);
+
+/* Unescaped character data of `el` (all its text chunks joined, surrounding
+ * white space removed), or NULL when it has none. */
+const char *xmppws_text(const xmppws_doc_t *doc, xml_frame_t *el);
+
+/* Add FT_STRING field `hf` with xmppws_text(el), highlighted on the text's
+ * bytes. Returns the item; *value (may be NULL) receives the text or NULL. */
+proto_item *xmppws_add_text(const xmppws_doc_t *doc, proto_tree *tree, int hf, xml_frame_t *el,
+                            const char **value);
+
+/* Add field `hf` (FT_NONE or FT_PROTOCOL) spanning the whole element. */
+proto_item *xmppws_add_el(const xmppws_doc_t *doc, proto_tree *tree, int hf, xml_frame_t *el);
+
+/* Offset of the first byte of `el` and its length in doc->tvb. For an element
+ * whose end tag was never seen, the length covers only its start tag. */
+static inline int xmppws_el_offset(xml_frame_t *el) { return el->start_offset; }
+static inline int xmppws_el_length(xml_frame_t *el) { return el->length; }
+
+/* XML 1.0 unescaping (section 4.6 predefined entities and 4.1 character
+ * references) of `len` bytes at `s` into a NUL-terminated string in `scope`.
+ * Unknown entities or invalid references are copied as written and make
+ * *ok FALSE (ok may be NULL). Length of the result in *out_len if not NULL. */
+char *xmppws_xml_unescape(wmem_allocator_t *scope, const char *s, gsize len, gsize *out_len, gboolean *ok);
+
+/* Append " key=value" to a summary (value truncated to 80 characters so the
+ * Info column stays one line). Nothing when value is NULL. */
+void xmppws_info_kv(wmem_strbuf_t *info, const char *key, const char *value);
+
+/* ---- Element handlers, one file per concern ----------------------------- */
+
+/* xmppws-stream.c: RFC 7395 framing, stream features, stream errors. */
+void xmppws_register_stream(int proto);
+void xmppws_dissect_open(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree);
+void xmppws_dissect_close(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree);
+void xmppws_dissect_legacy_stream(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree);
+void xmppws_dissect_features(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree);
+void xmppws_dissect_stream_error(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree);
+void xmppws_dissect_starttls(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree);
+void xmppws_dissect_sm(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree);
+/* Caps <c/> (XEP-0115 1.5), in features and presence. */
+void xmppws_dissect_caps(xmppws_ctx_t *ctx, xml_frame_t *c, proto_tree *tree);
+
+/* xmppws-sasl.c: SASL (RFC 6120 6), PLAIN (RFC 4616), SCRAM (RFC 5802). */
+void xmppws_register_sasl(int proto);
+void xmppws_dissect_sasl(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree);
+
+/* xmppws-stanza.c: iq, message, presence (RFC 6120 8), bind (7), session,
+ * stanza errors (8.3). */
+void xmppws_register_stanza(int proto);
+void xmppws_dissect_iq(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree);
+void xmppws_dissect_message(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree);
+void xmppws_dissect_presence(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree);
+
+/* xmppws-pubsub.c: XEP-0060. Requests/results inside <iq>, events inside
+ * <message>. Each returns TRUE when it handled `el`. */
+void xmppws_register_pubsub(int proto);
+gboolean xmppws_dissect_pubsub(xmppws_ctx_t *ctx, xml_frame_t *pubsub, proto_tree *tree);
+gboolean xmppws_dissect_pubsub_event(xmppws_ctx_t *ctx, xml_frame_t *event, proto_tree *tree);
+
+#endif /* PACKET_FINESSE_XMPP_H */

@@ -1,0 +1,35 @@
+/* plugin.c
+ * Entry points Wireshark's plugin loader looks for (epan/plugins, 4.0 ABI):
+ * plugin_version, plugin_want_major/minor and plugin_register(), which
+ * hands our protocols' register and handoff functions to epan.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <gmodule.h>
+
+#include <epan/proto.h>
+#include <ws_version.h>
+#include <ws_symbol_export.h>
+
+#ifndef PLUGIN_VERSION
+#define PLUGIN_VERSION "0.0.0"
+#endif
+
+void proto_register_xmppws(void);
+void proto_reg_handoff_xmppws(void);
+
+WS_DLL_PUBLIC_DEF const gchar plugin_version[] = PLUGIN_VERSION;
+WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
+WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
+
+WS_DLL_PUBLIC void plugin_register(void);
+
+void
+plugin_register(void)
+{
+    static proto_plugin plug_xmppws;
+
+    plug_xmppws.register_protoinfo = proto_register_xmppws;
+    plug_xmppws.register_handoff = proto_reg_handoff_xmppws;
+    proto_register_plugin(&plug_xmppws);
+}

@@ -1,0 +1,138 @@
+"""Shared test helpers: run tshark with the built plugin on a capture.
+
+tshark run as root ignores WIRESHARK_PLUGIN_DIR and the personal plugin
+folder, so when the tests run as root tshark is run as nobody (65534) through
+setpriv, on copies of the plugin and the capture in a world-readable scratch
+folder. Environment (set by test/CMakeLists.txt):
+  XMPPWS_PLUGIN_DIR  build/plugins (holds 4.0/epan/finesse-xmpp.so)
+  XMPPWS_CAPTURES    the captures/ folder
+  XMPPWS_SANITIZERS  "ON" when the plugin was built with ASan+UBSan
+"""
+import atexit
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+PLUGIN_DIR = os.environ.get("XMPPWS_PLUGIN_DIR", os.path.join(ROOT, "build", "plugins"))
+CAPTURES = os.environ.get("XMPPWS_CAPTURES", os.path.join(ROOT, "captures"))
+SANITIZERS = os.environ.get("XMPPWS_SANITIZERS", "OFF").upper() in ("ON", "1", "TRUE")
+
+_scratch = None
+
+
+def _scratch_dir():
+    """A world-readable copy of the plugin folder and a HOME for tshark."""
+    global _scratch
+    if _scratch is None:
+        _scratch = tempfile.mkdtemp(prefix="xmppws-test-")
+        os.chmod(_scratch, 0o755)
+        shutil.copytree(PLUGIN_DIR, os.path.join(_scratch, "plugins"))
+        home = os.path.join(_scratch, "home")
+        os.mkdir(home)
+        os.mkdir(os.path.join(_scratch, "captures"))
+        for dirpath, dirnames, filenames in os.walk(_scratch):
+            for d in dirnames:
+                os.chmod(os.path.join(dirpath, d), 0o777 if d == "home" else 0o755)
+            for f in filenames:
+                os.chmod(os.path.join(dirpath, f), 0o755)
+        atexit.register(shutil.rmtree, _scratch, True)
+    return _scratch
+
+
+def capture(name):
+    """Path of a bundled capture (in a folder tshark's user can read)."""
+    src = name if os.path.isabs(name) else os.path.join(CAPTURES, name)
+    if not os.path.exists(src):
+        raise FileNotFoundError(src)
+    dst = os.path.join(_scratch_dir(), "captures", os.path.basename(src))
+    if not os.path.exists(dst) or os.path.getmtime(dst) < os.path.getmtime(src):
+        shutil.copyfile(src, dst)
+        os.chmod(dst, 0o644)
+    return dst
+
+
+def _asan_env():
+    lib = subprocess.run(["gcc", "-print-file-name=libasan.so"], capture_output=True, text=True).stdout.strip()
+    ubsan = subprocess.run(["gcc", "-print-file-name=libubsan.so"], capture_output=True, text=True).stdout.strip()
+    return {
+        "LD_PRELOAD": "%s %s" % (lib, ubsan),
+        # tshark itself is not built for LeakSanitizer: leaks at exit are not ours.
+        "ASAN_OPTIONS": "detect_leaks=0:abort_on_error=1:allocator_may_return_null=1",
+        "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1",
+    }
+
+
+def tshark(args, check=True, extra_env=None):
+    """Run tshark with the plugin; return its stdout (text)."""
+    scratch = _scratch_dir()
+    env = {
+        "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
+        "HOME": os.path.join(scratch, "home"),
+        "WIRESHARK_PLUGIN_DIR": os.path.join(scratch, "plugins"),
+        "WIRESHARK_ABORT_ON_DISSECTOR_BUG": "1",
+        "LC_ALL": "C.UTF-8",
+    }
+    if SANITIZERS:
+        env.update(_asan_env())
+    if extra_env:
+        env.update(extra_env)
+    cmd = ["tshark"] + list(args)
+    if os.geteuid() == 0:
+        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"] + cmd
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=scratch, timeout=600)
+    if check and proc.returncode != 0:
+        raise AssertionError("tshark %s failed (%d):\n%s" % (" ".join(args), proc.returncode, proc.stderr))
+    if SANITIZERS and ("ERROR: AddressSanitizer" in proc.stderr or "runtime error:" in proc.stderr):
+        raise AssertionError("sanitizer report:\n" + proc.stderr)
+    return proc.stdout
+
+
+def fields(cap, names, display_filter=None, extra=()):
+    """Rows of -T fields output, one list of values per frame that passes the
+    filter; several occurrences of a field are joined with '|'."""
+    args = ["-n", "-r", capture(cap), "-T", "fields", "-E", "separator=\t", "-E", "aggregator=|",
+            "-E", "occurrence=a"]
+    for n in names:
+        args += ["-e", n]
+    if display_filter:
+        args += ["-Y", display_filter]
+    args += list(extra)
+    out = tshark(args)
+    return [line.split("\t") for line in out.splitlines()]
+
+
+def column(cap, name, display_filter=None):
+    """All values of one field, flattened over frames and occurrences."""
+    vals = []
+    for row in fields(cap, [name], display_filter):
+        if row[0]:
+            vals.extend(row[0].split("|"))
+    return vals
+
+
+def info(cap, display_filter="xmppws"):
+    """(frame number, Info column) for every frame passing the filter."""
+    return [(int(r[0]), r[1]) for r in fields(cap, ["frame.number", "_ws.col.Info"], display_filter)]
+
+
+def experts(cap, display_filter=None):
+    """(frame, expert message, severity, group) of every expert info."""
+    rows = fields(cap, ["frame.number", "_ws.expert.message", "_ws.expert.severity", "_ws.expert.group"],
+                  display_filter or "_ws.expert")
+    out = []
+    for r in rows:
+        msgs, sevs, grps = r[1].split("|"), r[2].split("|"), r[3].split("|")
+        for m, s, g in zip(msgs, sevs, grps):
+            out.append((int(r[0]), m, s, g))
+    return out
+
+
+def pdml_json(cap, display_filter=None):
+    args = ["-n", "-r", capture(cap), "-T", "json"]
+    if display_filter:
+        args += ["-Y", display_filter]
+    return json.loads(tshark(args))

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Install what building and testing finesse-xmpp needs on Debian 12, if it
+# is missing: Wireshark 4.0 headers and tshark, a C toolchain, CMake, Python 3.
+set -euo pipefail
+need=()
+for pkg in wireshark-dev tshark cmake gcc make python3; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
+done
+command -v setpriv >/dev/null || need+=(util-linux)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "missing packages: ${need[*]} (run as root, or: sudo apt-get install ${need[*]})" >&2
+    exit 1
+  fi
+  echo "installing: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
