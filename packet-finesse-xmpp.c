@@ -433,6 +433,7 @@ proto_reg_handoff_xmppws(void)
     xml_handle = find_dissector_add_dependency("xml", proto_xmppws);
     proto_xml = dissector_handle_get_protocol_index(xml_handle);
     proto_http = proto_get_id_by_filter_name("http");
+    xmppws_handoff_pubsub();
 
     /* RFC 7395 3.1: the subprotocol the server's 101 response echoes. */
     dissector_add_string("ws.protocol", "xmpp", xmppws_handle);

@@ -198,7 +198,26 @@ void xmppws_dissect_presence(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tre
 /* xmppws-pubsub.c: XEP-0060. Requests/results inside <iq>, events inside
  * <message>. Each returns TRUE when it handled `el`. */
 void xmppws_register_pubsub(int proto);
+void xmppws_handoff_pubsub(void);
 gboolean xmppws_dissect_pubsub(xmppws_ctx_t *ctx, xml_frame_t *pubsub, proto_tree *tree);
 gboolean xmppws_dissect_pubsub_event(xmppws_ctx_t *ctx, xml_frame_t *event, proto_tree *tree);
+
+/* ---- The Finesse notification layer (packet-finesse.c) ------------------ */
+
+/* What the pubsub handler passes as `data` when it calls the "finesse"
+ * dissector on the content of a <notification xmlns=
+ * "http://jabber.org/protocol/pubsub"> item payload (Cisco Finesse Web
+ * Services, notifications). The tvb holds the element's content as sent:
+ * escaped text, literal XML, or both. */
+typedef struct finesse_call {
+    const char    *node;      /* pubsub node of the event, or NULL */
+    const char    *item_id;   /* item id, or NULL */
+    wmem_strbuf_t *summary;   /* the finesse dissector appends its one-line
+                                 summary here (e.g. "Finesse PUT User ...") */
+} finesse_call_t;
+
+/* Registration of the second protocol, called from plugin.c. */
+void proto_register_finesse(void);
+void proto_reg_handoff_finesse(void);
 
 #endif /* PACKET_FINESSE_XMPP_H */

@@ -17,6 +17,8 @@
 
 void proto_register_xmppws(void);
 void proto_reg_handoff_xmppws(void);
+void proto_register_finesse(void);
+void proto_reg_handoff_finesse(void);
 
 WS_DLL_PUBLIC_DEF const gchar plugin_version[] = PLUGIN_VERSION;
 WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
@@ -32,4 +34,10 @@ plugin_register(void)
     plug_xmppws.register_protoinfo = proto_register_xmppws;
     plug_xmppws.register_handoff = proto_reg_handoff_xmppws;
     proto_register_plugin(&plug_xmppws);
+
+    static proto_plugin plug_finesse;
+
+    plug_finesse.register_protoinfo = proto_register_finesse;
+    plug_finesse.register_handoff = proto_reg_handoff_finesse;
+    proto_register_plugin(&plug_finesse);
 }

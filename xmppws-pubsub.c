@@ -25,14 +25,47 @@ static int hf_pubsub_event_action = -1;
 static int hf_pubsub_event_node = -1;
 static int hf_pubsub_event_retract = -1;
 
+static dissector_handle_t finesse_handle;
+
 static gint ett_pubsub = -1;
 static gint ett_pubsub_action = -1;
 static gint ett_pubsub_item = -1;
 
+/* Hand a Finesse <notification/> payload (its content, escaped or literal)
+ * to the "finesse" dissector; its summary joins the Info column. */
+static void
+call_finesse(xmppws_ctx_t *ctx, xml_frame_t *payload, proto_tree *tree, const char *node, const char *item_id)
+{
+    const xmppws_doc_t *doc = &ctx->doc;
+    finesse_call_t call;
+    xml_frame_t *f;
+    int start = -1, end = -1;
+    tvbuff_t *content;
+
+    if (!finesse_handle)
+        return;
+    for (f = payload->first_child; f; f = f->next_sibling) {
+        if (f->type == XML_FRAME_ATTRIB)
+            continue;
+        if (start < 0)
+            start = f->start_offset;
+        end = f->start_offset + f->length;
+    }
+    if (start < 0 || end <= start)
+        return;
+    content = tvb_new_subset_length(doc->tvb, start, end - start);
+    call.node = node;
+    call.item_id = item_id;
+    call.summary = wmem_strbuf_new(doc->pinfo->pool, "");
+    call_dissector_with_data(finesse_handle, content, doc->pinfo, tree, &call);
+    if (wmem_strbuf_get_len(call.summary) > 0)
+        wmem_strbuf_append_printf(ctx->info, " %s", wmem_strbuf_get_str(call.summary));
+}
+
 /* <item/> elements under `parent`: their ids and payload namespaces. Returns
  * the first item's id for the summary. */
 static const char *
-dissect_items(xmppws_ctx_t *ctx, xml_frame_t *parent, proto_tree *tree, int *count)
+dissect_items(xmppws_ctx_t *ctx, xml_frame_t *parent, proto_tree *tree, int *count, const char *node)
 {
     const xmppws_doc_t *doc = &ctx->doc;
     const char *first_id = NULL;
@@ -55,6 +88,8 @@ dissect_items(xmppws_ctx_t *ctx, xml_frame_t *parent, proto_tree *tree, int *cou
             const char *ns = xmppws_el_ns(doc, payload);
             proto_tree_add_string(it, hf_pubsub_item_payload_ns, doc->tvb, payload->start_offset,
                                   payload->length, ns ? ns : "");
+            if (xmppws_el_is(doc, payload, XMPPWS_NS_PUBSUB, "notification"))
+                call_finesse(ctx, payload, it, node, id);
         }
         (*count)++;
     }
@@ -87,7 +122,7 @@ xmppws_dissect_pubsub(xmppws_ctx_t *ctx, xml_frame_t *pubsub, proto_tree *tree)
         xmppws_add_attr(doc, at, hf_pubsub_jid, a, "jid", &jid);
         xmppws_add_attr(doc, at, hf_pubsub_subid, a, "subid", NULL);
         xmppws_add_attr(doc, at, hf_pubsub_subscription, a, "subscription", &subscription);
-        first_item = dissect_items(ctx, a, at, &items);
+        first_item = dissect_items(ctx, a, at, &items, node);
 
         if (strcmp(action, "subscription") == 0) {
             /* a result: the subscription's state (XEP-0060 6.1.2) */
@@ -148,7 +183,7 @@ xmppws_dissect_pubsub_event(xmppws_ctx_t *ctx, xml_frame_t *event, proto_tree *t
         xmppws_add_attr(doc, at, hf_pubsub_jid, a, "jid", NULL);
         xmppws_add_attr(doc, at, hf_pubsub_subid, a, "subid", NULL);
         xmppws_add_attr(doc, at, hf_pubsub_subscription, a, "subscription", NULL);
-        first_item = dissect_items(ctx, a, at, &items);
+        first_item = dissect_items(ctx, a, at, &items, node);
         for (r = xmppws_el_child(doc, a, NULL, "retract"); r; r = xmppws_el_next(doc, r, NULL, "retract"))
             xmppws_add_attr(doc, at, hf_pubsub_event_retract, r, "id", NULL);
 
@@ -197,4 +232,10 @@ xmppws_register_pubsub(int proto)
 
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
+}
+
+void
+xmppws_handoff_pubsub(void)
+{
+    finesse_handle = find_dissector("finesse");
 }
