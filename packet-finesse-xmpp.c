@@ -26,7 +26,7 @@
 void proto_register_xmppws(void);
 void proto_reg_handoff_xmppws(void);
 
-static int proto_xmppws = -1;
+int proto_xmppws = -1;
 static int proto_xml = -1;
 static int proto_http = -1;
 
@@ -37,6 +37,14 @@ static gint ett_xmppws = -1;
 static expert_field ei_no_element = EI_INIT;
 static expert_field ei_xml_disabled = EI_INIT;
 static expert_field ei_unknown_element = EI_INIT;
+static expert_field ei_framing_ns = EI_INIT;
+static expert_field ei_legacy_framing = EI_INIT;
+static expert_field ei_multiple_elements = EI_INIT;
+static expert_field ei_partial_element = EI_INIT;
+static expert_field ei_undeclared_prefix = EI_INIT;
+static expert_field ei_xml_declaration = EI_INIT;
+static expert_field ei_whitespace = EI_INIT;
+static expert_field ei_stray_text = EI_INIT;
 
 static dissector_handle_t xmppws_handle;
 static dissector_handle_t xml_handle;
@@ -117,8 +125,8 @@ find_row(const xmppws_doc_t *doc, xml_frame_t *el)
 
 /* ---- Connection state and direction ------------------------------------ */
 
-static xmppws_conv_t *
-get_conv(packet_info *pinfo)
+xmppws_conv_t *
+xmppws_conv_get(packet_info *pinfo)
 {
     conversation_t *conv = find_or_create_conversation(pinfo);
     xmppws_conv_t *xc = (xmppws_conv_t *)conversation_get_proto_data(conv, proto_xmppws);
@@ -140,8 +148,8 @@ get_conv(packet_info *pinfo)
     return xc;
 }
 
-static xmppws_dir_t
-conv_direction(const xmppws_conv_t *xc, const packet_info *pinfo)
+xmppws_dir_t
+xmppws_conv_direction(const xmppws_conv_t *xc, const packet_info *pinfo)
 {
     if (!xc->direction_known)
         return XMPPWS_DIR_UNKNOWN;
@@ -156,8 +164,16 @@ conv_learn_direction(xmppws_conv_t *xc, packet_info *pinfo, xmppws_dir_t dir)
 {
     if (xc->direction_known || dir == XMPPWS_DIR_UNKNOWN)
         return;
+    xmppws_conv_set_server(xc, pinfo, dir == XMPPWS_DIR_S2C);
+}
+
+void
+xmppws_conv_set_server(xmppws_conv_t *xc, packet_info *pinfo, gboolean src_is_server)
+{
+    if (xc->direction_known)
+        return;
     xc->direction_known = TRUE;
-    if (dir == XMPPWS_DIR_S2C) {
+    if (src_is_server) {
         xc->server_port = (guint16)pinfo->srcport;
         copy_address_wmem(wmem_file_scope(), &xc->server_addr, &pinfo->src);
     } else {
@@ -208,25 +224,136 @@ element_is_closed(const xmppws_doc_t *doc, xml_frame_t *el)
     return FALSE;
 }
 
+/* Message-level checks of RFC 7395 3.3.3 and 3.8 that need no history. */
 static void
-dissect_element(xmppws_ctx_t *ctx, xml_frame_t *el)
+check_message(xmppws_ctx_t *ctx, xml_frame_t *root, int elements)
 {
-    const dispatch_row_t *row = find_row(&ctx->doc, el);
+    tvbuff_t *tvb = ctx->doc.tvb;
+    packet_info *pinfo = ctx->doc.pinfo;
+    int len = tvb_captured_length(tvb);
+    xml_frame_t *f;
+    guint8 first, last;
 
-    if (!row) {
-        const char *ns = xmppws_el_ns(&ctx->doc, el);
-        proto_item *ti = proto_tree_add_expert_format(ctx->msg_tree, ctx->doc.pinfo, &ei_unknown_element,
-                                                      ctx->doc.tvb, el->start_offset, el->length,
-                                                      "Element <%s xmlns=\"%s\"> is not an XMPP top-level element this "
-                                                      "dissector knows (RFC 6120 4.8, RFC 7395 3.3)",
-                                                      el->name_orig_case, ns ? ns : "?");
-        (void)ti;
-        ctx->kind = XMPPWS_KIND_OTHER;
-        wmem_strbuf_append_printf(ctx->info, "%s", el->name_orig_case);
+    if (len == 0)
+        return;
+    first = tvb_get_guint8(tvb, 0);
+    last = tvb_get_guint8(tvb, len - 1);
+    if (elements == 0 && tvb_skip_wsp(tvb, 0, len) == len) {
+        proto_tree_add_expert_format(ctx->msg_tree, pinfo, &ei_whitespace, tvb, 0, len,
+                                     "Whitespace-only message (a pre-RFC keepalive); RFC 7395 3.8 forbids "
+                                     "whitespace keepalives: use WebSocket ping or XEP-0199");
         return;
     }
-    ctx->kind = row->kind;
-    row->fn(ctx, el, ctx->msg_tree);
+    if (first == ' ' || first == '\t' || first == '\r' || first == '\n' ||
+        last == ' ' || last == '\t' || last == '\r' || last == '\n')
+        proto_tree_add_expert(ctx->msg_tree, pinfo, &ei_whitespace, tvb, 0, len);
+    if (elements > 1)
+        proto_tree_add_expert_format(ctx->msg_tree, pinfo, &ei_multiple_elements, tvb, 0, len,
+                                     "%d top-level elements in one WebSocket message; RFC 7395 3.3.3 wants "
+                                     "exactly one per message (all are dissected)", elements);
+    for (f = root->first_child; f; f = f->next_sibling) {
+        if (f->type == XML_FRAME_XMPLI && f->name && g_ascii_strcasecmp(f->name, "xml") == 0) {
+            proto_tree_add_expert(ctx->msg_tree, pinfo, &ei_xml_declaration, tvb, f->start_offset, f->length);
+        } else if (f->type == XML_FRAME_CDATA &&
+                   tvb_skip_wsp(tvb, f->start_offset, f->length) < f->start_offset + f->length) {
+            proto_tree_add_expert(ctx->msg_tree, pinfo, &ei_stray_text, tvb, f->start_offset, f->length);
+        }
+    }
+}
+
+/* Every prefixed element and attribute of `el` must have its prefix declared
+ * in the message (RFC 7395 3.3.3). The walk is bounded: XMPP stanzas are
+ * shallow, hostile input is not. */
+#define PREFIX_CHECK_MAX_ELEMENTS 2048
+static void
+check_prefixes(xmppws_ctx_t *ctx, xml_frame_t *el)
+{
+    xml_frame_t *f = el;
+    int seen = 0;
+
+    while (f && seen++ < PREFIX_CHECK_MAX_ELEMENTS) {
+        if (f->type == XML_FRAME_TAG && !xmppws_el_ns(&ctx->doc, f)) {
+            proto_tree_add_expert_format(ctx->msg_tree, ctx->doc.pinfo, &ei_undeclared_prefix, ctx->doc.tvb,
+                                         f->start_offset, f->length,
+                                         "Namespace prefix \"%s\" of <%s> is not declared in this message "
+                                         "(RFC 7395 3.3.3: each message must declare every namespace it uses)",
+                                         xmppws_el_prefix(&ctx->doc, f), f->name_orig_case);
+            return;
+        }
+        /* depth-first over elements only */
+        if (f->first_child) {
+            f = f->first_child;
+            continue;
+        }
+        while (f && f != el && !f->next_sibling)
+            f = f->parent;
+        if (!f || f == el)
+            break;
+        f = f->next_sibling;
+    }
+}
+
+static const dispatch_row_t legacy_close_row = {
+    XMPPWS_NS_STREAMS, "stream", XMPPWS_KIND_CLOSE, NULL, XMPPWS_DIR_UNKNOWN
+};
+
+static void
+dissect_element(xmppws_ctx_t *ctx, xml_frame_t *el, const dispatch_row_t *row)
+{
+    tvbuff_t *tvb = ctx->doc.tvb;
+    packet_info *pinfo = ctx->doc.pinfo;
+
+    ctx->kind = row ? row->kind : XMPPWS_KIND_OTHER;
+    xmppws_track_element(ctx, el);
+
+    if (row == &legacy_close_row) {
+        proto_tree_add_expert_format(ctx->msg_tree, pinfo, &ei_legacy_framing, tvb, el->start_offset, el->length,
+                                     "</stream:stream>: pre-RFC 7395 framing; RFC 7395 3.6 closes with "
+                                     "<close xmlns=\"" XMPPWS_NS_FRAMING "\"/>");
+        wmem_strbuf_append(ctx->info, "/stream:stream (legacy framing)");
+    } else if (!row) {
+        const char *ns = xmppws_el_ns(&ctx->doc, el);
+        proto_tree_add_expert_format(ctx->msg_tree, pinfo, &ei_unknown_element, tvb, el->start_offset, el->length,
+                                     "Element <%s xmlns=\"%s\"> is not an XMPP top-level element this "
+                                     "dissector knows (RFC 6120 4.8, RFC 7395 3.3)",
+                                     el->name_orig_case, ns ? ns : "?");
+        wmem_strbuf_append_printf(ctx->info, "%s", el->name_orig_case);
+    } else {
+        row->fn(ctx, el, ctx->msg_tree);
+        if (row->kind == XMPPWS_KIND_LEGACY_STREAM) {
+            proto_tree_add_expert(ctx->msg_tree, pinfo, &ei_legacy_framing, tvb, el->start_offset, el->length);
+        } else if ((row->kind == XMPPWS_KIND_OPEN || row->kind == XMPPWS_KIND_CLOSE) &&
+                   !xmppws_el_is(&ctx->doc, el, XMPPWS_NS_FRAMING, NULL)) {
+            const char *ns = xmppws_el_ns(&ctx->doc, el);
+            proto_tree_add_expert_format(ctx->msg_tree, pinfo, &ei_framing_ns, tvb, el->start_offset, el->length,
+                                         "<%s/> in namespace \"%s\", not \"" XMPPWS_NS_FRAMING "\" "
+                                         "(RFC 7395 3.3.2: the server answers with an invalid-namespace "
+                                         "stream error)", el->name_orig_case, ns ? ns : "(undeclared prefix)");
+        }
+        if (row->kind != XMPPWS_KIND_LEGACY_STREAM && !element_is_closed(&ctx->doc, el))
+            proto_tree_add_expert_format(ctx->msg_tree, pinfo, &ei_partial_element, tvb, el->start_offset,
+                                         el->length, "<%s> is not closed in this message: a partial element "
+                                         "(RFC 7395 3.3.3: each message is one complete element)",
+                                         el->name_orig_case);
+    }
+    check_prefixes(ctx, el);
+    xmppws_track_show(ctx, el);
+}
+
+/* The row for element `el`; framing elements in a wrong namespace still get
+ * the framing handler (and an expert info). */
+static const dispatch_row_t *
+row_for(const xmppws_doc_t *doc, xml_frame_t *el)
+{
+    const dispatch_row_t *row = find_row(doc, el);
+
+    if (!row && el->name_orig_case) {
+        if (strcmp(el->name_orig_case, "open") == 0)
+            row = &dispatch_table[0];
+        else if (strcmp(el->name_orig_case, "close") == 0)
+            row = &dispatch_table[1];
+    }
+    return row;
 }
 
 static int
@@ -236,9 +363,9 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
     msg_record_t *rec;
     xmppws_ctx_t ctx;
     proto_item *ti, *di;
-    xml_frame_t *root, *el;
+    xml_frame_t *root, *el, *first = NULL;
     wmem_strbuf_t *summary = wmem_strbuf_new(pinfo->pool, "");
-    guint32 index;
+    guint32 index, msg_key;
     int elements = 0;
 
     fs = (frame_state_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME);
@@ -248,11 +375,12 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
         p_add_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME, fs);
     }
     index = fs->messages++;
+    msg_key = XMPPWS_KEY_MSG + (index << 8);
 
     memset(&ctx, 0, sizeof ctx);
     ctx.doc.tvb = tvb;
     ctx.doc.pinfo = pinfo;
-    ctx.conv = get_conv(pinfo);
+    ctx.conv = xmppws_conv_get(pinfo);
     ctx.conv->is_xmpp = TRUE;
 
     ti = proto_tree_add_item(tree, proto_xmppws, tvb, 0, -1, ENC_NA);
@@ -266,20 +394,25 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "XMPP/WS");
     root = (xml_frame_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xml, 0);
 
-    rec = (msg_record_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_xmppws, XMPPWS_KEY_MSG + index);
+    if (root) {
+        for (el = root->first_child; el; el = el->next_sibling) {
+            if (el->type == XML_FRAME_TAG) {
+                if (!first)
+                    first = el;
+                elements++;
+            }
+        }
+    }
+
+    rec = (msg_record_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_xmppws, msg_key);
     if (!rec) {
         rec = wmem_new0(wmem_file_scope(), msg_record_t);
-        rec->direction = conv_direction(ctx.conv, pinfo);
-        if (rec->direction == XMPPWS_DIR_UNKNOWN && root) {
-            for (el = root->first_child; el; el = el->next_sibling) {
-                if (el->type == XML_FRAME_TAG) {
-                    rec->direction = implied_direction(&ctx.doc, el, find_row(&ctx.doc, el));
-                    break;
-                }
-            }
+        rec->direction = xmppws_conv_direction(ctx.conv, pinfo);
+        if (rec->direction == XMPPWS_DIR_UNKNOWN && first) {
+            rec->direction = implied_direction(&ctx.doc, first, row_for(&ctx.doc, first));
             conv_learn_direction(ctx.conv, pinfo, rec->direction);
         }
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_xmppws, XMPPWS_KEY_MSG + index, rec);
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_xmppws, msg_key, rec);
     }
     ctx.direction = rec->direction;
     di = proto_tree_add_uint(ctx.msg_tree, hf_direction, tvb, 0, 0, ctx.direction);
@@ -289,19 +422,38 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
         proto_tree_add_expert(ctx.msg_tree, pinfo, &ei_xml_disabled, tvb, 0, -1);
         wmem_strbuf_append(summary, "(XML dissector disabled)");
     } else {
+        guint32 n = 0;
+        if (elements == 0 && tvb_captured_length(tvb) >= 16 && tvb_strneql(tvb, 0, "</stream:stream", 15) == 0) {
+            /* A legacy close has no element of its own: give it one. */
+            xml_frame_t *fake = wmem_new0(pinfo->pool, xml_frame_t);
+            fake->type = XML_FRAME_TAG;
+            fake->name = fake->name_orig_case = "stream";
+            fake->length = tvb_captured_length(tvb);
+            ctx.info = wmem_strbuf_new(pinfo->pool, "");
+            ctx.element_key = msg_key + 1;
+            dissect_element(&ctx, fake, &legacy_close_row);
+            wmem_strbuf_append(summary, wmem_strbuf_get_str(ctx.info));
+            elements = -1;
+        }
         for (el = root->first_child; el; el = el->next_sibling) {
             if (el->type != XML_FRAME_TAG)
                 continue;
             ctx.info = wmem_strbuf_new(pinfo->pool, "");
-            dissect_element(&ctx, el);
-            if (elements++)
+            ctx.element_key = msg_key + 1 + MIN(n, 254);
+            dissect_element(&ctx, el, row_for(&ctx.doc, el));
+            if (n++)
                 wmem_strbuf_append(summary, ", ");
             wmem_strbuf_append(summary, wmem_strbuf_get_str(ctx.info));
-            (void)element_is_closed;
         }
+        if (elements >= 0)
+            check_message(&ctx, root, elements);
         if (elements == 0) {
-            proto_tree_add_expert(ctx.msg_tree, pinfo, &ei_no_element, tvb, 0, -1);
-            wmem_strbuf_append(summary, "(no XML element)");
+            if (tvb_skip_wsp(tvb, 0, tvb_captured_length(tvb)) == (int)tvb_captured_length(tvb)) {
+                wmem_strbuf_append(summary, "(whitespace)");
+            } else {
+                proto_tree_add_expert(ctx.msg_tree, pinfo, &ei_no_element, tvb, 0, -1);
+                wmem_strbuf_append(summary, "(no XML element)");
+            }
         }
     }
 
@@ -402,6 +554,24 @@ proto_register_xmppws(void)
             EXPFILL } },
         { &ei_unknown_element, { "xmppws.unknown_element", PI_UNDECODED, PI_NOTE,
             "Top-level element not known to this dissector", EXPFILL } },
+        { &ei_framing_ns, { "xmppws.framing_namespace", PI_PROTOCOL, PI_ERROR,
+            "<open/> or <close/> not in the framing namespace " XMPPWS_NS_FRAMING " (RFC 7395 3.3.2)", EXPFILL } },
+        { &ei_legacy_framing, { "xmppws.legacy_framing", PI_DEPRECATED, PI_WARN,
+            "<stream:stream>: pre-RFC 7395 framing; RFC 7395 3.4 opens with <open xmlns=\"" XMPPWS_NS_FRAMING "\"/>",
+            EXPFILL } },
+        { &ei_multiple_elements, { "xmppws.multiple_elements", PI_PROTOCOL, PI_WARN,
+            "More than one top-level element in one WebSocket message (RFC 7395 3.3.3)", EXPFILL } },
+        { &ei_partial_element, { "xmppws.partial_element", PI_MALFORMED, PI_ERROR,
+            "Element not closed in this message (RFC 7395 3.3.3)", EXPFILL } },
+        { &ei_undeclared_prefix, { "xmppws.undeclared_prefix", PI_MALFORMED, PI_ERROR,
+            "Namespace prefix not declared in the message (RFC 7395 3.3.3)", EXPFILL } },
+        { &ei_xml_declaration, { "xmppws.xml_declaration", PI_PROTOCOL, PI_NOTE,
+            "XML declaration in a message: NOT RECOMMENDED by RFC 7395 3.3.3", EXPFILL } },
+        { &ei_whitespace, { "xmppws.whitespace", PI_PROTOCOL, PI_WARN,
+            "Whitespace before or after the element: RFC 7395 3.3.3/3.8 want a message to be exactly one element",
+            EXPFILL } },
+        { &ei_stray_text, { "xmppws.stray_text", PI_MALFORMED, PI_ERROR,
+            "Text outside any element: not well-formed XML (RFC 7395 3.3.3)", EXPFILL } },
     };
     module_t *module;
     expert_module_t *em;
@@ -417,6 +587,7 @@ proto_register_xmppws(void)
     xmppws_register_sasl(proto_xmppws);
     xmppws_register_stanza(proto_xmppws);
     xmppws_register_pubsub(proto_xmppws);
+    xmppws_register_tracking(proto_xmppws);
 
     module = prefs_register_protocol(proto_xmppws, NULL);
     prefs_register_bool_preference(module, "show_xml_tree", "Show the XML tree of each message",

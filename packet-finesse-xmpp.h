@@ -67,6 +67,53 @@ typedef enum {
     XMPPWS_KIND_COUNT
 } xmppws_kind_t;
 
+/* Handshake stage of an element (xmppws.stage). */
+typedef enum {
+    XMPPWS_STAGE_NONE = 0,
+    XMPPWS_STAGE_STREAM_OPEN,   /* first <open/>s and features (RFC 7395 3.4) */
+    XMPPWS_STAGE_SASL,          /* auth .. success/failure (RFC 6120 6.4) */
+    XMPPWS_STAGE_RESTART,       /* <open/>s and features after SASL (RFC 7395 3.7) */
+    XMPPWS_STAGE_BIND,          /* resource binding (RFC 6120 7) */
+    XMPPWS_STAGE_SESSION,       /* session establishment (RFC 3921 3) */
+    XMPPWS_STAGE_ESTABLISHED,   /* after the bind result */
+    XMPPWS_STAGE_CLOSING,       /* first <close/> (RFC 7395 3.6) */
+    XMPPWS_STAGE_CLOSED         /* the answering <close/> and after */
+} xmppws_stage_t;
+
+/* Name of a stage as shown in xmppws.stage ("stream-open", "sasl", ...). */
+const char *xmppws_stage_name(xmppws_stage_t stage);
+
+/* A request (iq get/set, SASL <auth/>, <close/>), file scope. */
+typedef struct xmppws_req {
+    guint32        frame;        /* frame of the request */
+    nstime_t       time;         /* absolute time of the request */
+    guint32        resp_frame;   /* frame of the first response, 0 if none */
+    nstime_t       resp_delta;   /* response time */
+    xmppws_stage_t stage;
+    const char    *what;         /* "bind", "session", "pubsub", "auth PLAIN", "close", ... */
+} xmppws_req_t;
+
+/* The login summary shown on the bind result and the first presence. */
+typedef struct xmppws_login {
+    const char *jid;
+    const char *mechanism;
+    nstime_t    time_to_bind;
+    nstime_t    time_to_presence;
+    gboolean    has_presence_time;
+    guint32     restarts;
+} xmppws_login_t;
+
+/* What the first pass decided about one top-level element, file scope. */
+typedef struct xmppws_elrec {
+    xmppws_stage_t  stage;
+    xmppws_req_t   *request;     /* this element is a request */
+    xmppws_req_t   *answers;     /* this element answers that request */
+    xmppws_login_t *login;       /* login summary to show here, or NULL */
+    guint32         flags;       /* anomalies (xmppws-tracking.c F_*) */
+    guint           iq_children;
+    gboolean        iq_request;
+} xmppws_elrec_t;
+
 /* Per-connection state: conversation data of the WebSocket's TCP
  * conversation, file scope, written on the first pass only. */
 typedef struct xmppws_conv {
@@ -77,7 +124,23 @@ typedef struct xmppws_conv {
     const char  *subprotocol;        /* Sec-WebSocket-Protocol of the 101, or NULL */
     gboolean     upgrade_seen;       /* the HTTP upgrade is in the capture */
     wmem_list_t *offered_mechanisms; /* const char*, from the last <mechanisms> */
+    struct xmppws_track_conv *track; /* xmppws-tracking.c */
 } xmppws_conv_t;
+
+/* The protocol id of xmppws (proto_data keys are ours under it). */
+extern int proto_xmppws;
+
+/* Connection state of the packet's conversation, created on first use;
+ * when the HTTP upgrade is in the capture it tells who the server is. */
+xmppws_conv_t *xmppws_conv_get(packet_info *pinfo);
+
+/* Direction of the packet on a connection whose server is known, else
+ * XMPPWS_DIR_UNKNOWN. */
+xmppws_dir_t xmppws_conv_direction(const xmppws_conv_t *conv, const packet_info *pinfo);
+
+/* Record that the packet's source is (or is not) the server, e.g. from
+ * WebSocket masking (RFC 6455 5.3: clients mask). No-op once known. */
+void xmppws_conv_set_server(xmppws_conv_t *conv, packet_info *pinfo, gboolean src_is_server);
 
 /* A parsed document: the tvb the XML dissector parsed and the packet. All
  * xml_frame_t offsets refer to this tvb. */
@@ -95,6 +158,8 @@ typedef struct xmppws_ctx {
     xmppws_dir_t   direction;
     xmppws_kind_t  kind;       /* set by the dispatcher before the handler runs */
     wmem_strbuf_t *info;       /* this element's one-line summary (pinfo->pool) */
+    guint32        element_key;/* proto_data key of this element's record */
+    xmppws_elrec_t *rec;       /* tracking record, NULL if none */
 } xmppws_ctx_t;
 
 /* An element handler: adds its element's item under `tree` (the message
@@ -169,6 +234,15 @@ char *xmppws_xml_unescape(wmem_allocator_t *scope, const char *s, gsize len, gsi
 /* Append " key=value" to a summary (value truncated to 80 characters so the
  * Info column stays one line). Nothing when value is NULL. */
 void xmppws_info_kv(wmem_strbuf_t *info, const char *key, const char *value);
+
+/* ---- Tracking (xmppws-tracking.c) ---------------------------------------- */
+void xmppws_register_tracking(int proto);
+/* Find (later passes) or build (first pass) the record of the element in
+ * ctx->element_key; sets ctx->rec. ctx->kind and ctx->direction must be set. */
+void xmppws_track_element(xmppws_ctx_t *ctx, xml_frame_t *el);
+/* Add the generated stage, response links, login summary and the expert
+ * infos that need history, for element `el`. */
+void xmppws_track_show(xmppws_ctx_t *ctx, xml_frame_t *el);
 
 /* ---- Element handlers, one file per concern ----------------------------- */
 
