@@ -594,6 +594,7 @@ proto_register_xmppws(void)
                                    "Also show Wireshark's generic XML tree under each XMPP message "
                                    "(slower; the XMPP fields already point at their bytes)",
                                    &pref_show_xml_tree);
+    xmppws_register_transport(proto_xmppws, module);
 
     xmppws_handle = register_dissector("xmppws", dissect_xmppws, proto_xmppws);
 }
@@ -605,6 +606,7 @@ proto_reg_handoff_xmppws(void)
     proto_xml = dissector_handle_get_protocol_index(xml_handle);
     proto_http = proto_get_id_by_filter_name("http");
     xmppws_handoff_pubsub();
+    xmppws_handoff_transport();
 
     /* RFC 7395 3.1: the subprotocol the server's 101 response echoes. */
     dissector_add_string("ws.protocol", "xmpp", xmppws_handle);

@@ -14,6 +14,7 @@
 
 #include <epan/packet.h>
 #include <epan/expert.h>
+#include <epan/prefs.h>
 #include <epan/dissectors/packet-xml.h>
 
 /* ---- Namespaces (RFC 7395, RFC 6120, XEPs) ------------------------------- */
@@ -234,6 +235,11 @@ char *xmppws_xml_unescape(wmem_allocator_t *scope, const char *s, gsize len, gsi
 /* Append " key=value" to a summary (value truncated to 80 characters so the
  * Info column stays one line). Nothing when value is NULL. */
 void xmppws_info_kv(wmem_strbuf_t *info, const char *key, const char *value);
+
+/* ---- Transport (xmppws-transport.c): finding XMPP over WebSocket when the
+ * HTTP upgrade is not in the capture. `module` is xmppws's preferences. */
+void xmppws_register_transport(int proto, module_t *module);
+void xmppws_handoff_transport(void);
 
 /* ---- Tracking (xmppws-tracking.c) ---------------------------------------- */
 void xmppws_register_tracking(int proto);
