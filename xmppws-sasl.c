@@ -47,6 +47,7 @@ static gint ett_sasl_decoded = -1;
 
 static expert_field ei_sasl_bad_base64 = EI_INIT;
 static expert_field ei_sasl_bad_plain = EI_INIT;
+static expert_field ei_sasl_failure = EI_INIT;
 
 /* Base64 text of `el` decoded into a new data source, or NULL when the
  * element carries no data ("=" means empty, RFC 6120 6.4.2). */
@@ -232,6 +233,32 @@ dissect_payload(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree, proto_item
     return NULL;
 }
 
+/* What a person should check next for each RFC 6120 6.5 condition. */
+static const char *
+sasl_failure_hint(const char *condition)
+{
+    static const struct { const char *condition, *hint; } hints[] = {
+        { "aborted",                "the client aborted the exchange" },
+        { "account-disabled",       "the account is disabled on the server" },
+        { "credentials-expired",    "the password (or SSO token) has expired" },
+        { "encryption-required",    "the server requires wss:// for this mechanism" },
+        { "incorrect-encoding",     "the client's base64 data is malformed" },
+        { "invalid-authzid",        "the authzid is not a JID the user may act as" },
+        { "invalid-mechanism",      "the mechanism was not offered" },
+        { "malformed-request",      "the SASL request is malformed" },
+        { "mechanism-too-weak",     "the server's policy rejects this mechanism" },
+        { "not-authorized",         "wrong user name or password (for Finesse SSO agents: an invalid token)" },
+        { "temporary-auth-failure", "a temporary server-side problem: retry later" },
+    };
+    gsize i;
+
+    for (i = 0; condition && i < G_N_ELEMENTS(hints); i++) {
+        if (strcmp(condition, hints[i].condition) == 0)
+            return hints[i].hint;
+    }
+    return "not a condition RFC 6120 defines";
+}
+
 void
 xmppws_dissect_sasl(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
 {
@@ -277,6 +304,9 @@ xmppws_dissect_sasl(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
             wmem_strbuf_append_printf(ctx->info, " %s", condition);
         if (text)
             wmem_strbuf_append_printf(ctx->info, " (%s)", text);
+        expert_add_info_format(doc->pinfo, ti, &ei_sasl_failure, "SASL failure %s%s%s%s (RFC 6120 6.5): %s",
+                               condition ? condition : "(no condition)", text ? " \"" : "", text ? text : "",
+                               text ? "\"" : "", sasl_failure_hint(condition));
     } else if (ctx->kind != XMPPWS_KIND_SASL_ABORT) {
         dissect_payload(ctx, el, st, ti, NULL);
     }
@@ -340,6 +370,8 @@ xmppws_register_sasl(int proto)
         { &ei_sasl_bad_base64, { "xmppws.sasl.bad_base64", PI_MALFORMED, PI_ERROR,
             "SASL data is not valid base64 (RFC 6120 6.4.2); the server should answer <incorrect-encoding/>",
             EXPFILL } },
+        { &ei_sasl_failure, { "xmppws.sasl.failure", PI_SECURITY, PI_WARN,
+            "SASL authentication failed (RFC 6120 6.5)", EXPFILL } },
         { &ei_sasl_bad_plain, { "xmppws.sasl.bad_plain", PI_MALFORMED, PI_ERROR,
             "PLAIN message lacks the two NUL separators of RFC 4616 2 (authzid NUL authcid NUL passwd)",
             EXPFILL } },

@@ -54,6 +54,9 @@ static gint ett_bind = -1;
 static gint ett_error = -1;
 
 static expert_field ei_bad_priority = EI_INIT;
+static expert_field ei_stanza_error = EI_INIT;
+static expert_field ei_finesse_down = EI_INIT;
+static expert_field ei_agent_unavailable = EI_INIT;
 
 /* The four attributes every stanza may carry (RFC 6120 8.1). */
 typedef struct {
@@ -109,6 +112,10 @@ dissect_stanza_error(xmppws_ctx_t *ctx, xml_frame_t *err, proto_tree *tree)
         wmem_strbuf_append_printf(ctx->info, " (pubsub %s)", app);
     if (text)
         wmem_strbuf_append_printf(ctx->info, " \"%s\"", text);
+    expert_add_info_format(doc->pinfo, ti, &ei_stanza_error, "Stanza error %s/%s%s%s%s%s%s (RFC 6120 8.3%s)",
+                           type ? type : "(no type)", condition ? condition : "(no condition)",
+                           app ? ", pubsub " : "", app ? app : "", text ? " \"" : "", text ? text : "",
+                           text ? "\"" : "", app ? ", XEP-0060 7" : "");
 }
 
 static void
@@ -244,6 +251,16 @@ xmppws_dissect_presence(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
     }
     xmppws_info_kv(ctx->info, "show", show);
     xmppws_info_kv(ctx->info, "from", from);
+
+    if (type && strcmp(type, "unavailable") == 0) {
+        if (from && g_str_has_prefix(from, "finesse@"))
+            /* Finesse's own account going away: the Finesse service is down. */
+            expert_add_info_format(doc->pinfo, ti, &ei_finesse_down,
+                                   "Presence unavailable from %s: the Finesse service went down or lost its XMPP "
+                                   "session; desktops fail over or show an outage", from);
+        else if (ctx->direction == XMPPWS_DIR_C2S && !xml_get_attrib(el, "to"))
+            expert_add_info(doc->pinfo, ti, &ei_agent_unavailable);
+    }
 }
 
 void
@@ -311,6 +328,13 @@ xmppws_register_stanza(int proto)
     };
     static gint *ett[] = { &ett_stanza, &ett_bind, &ett_error };
     static ei_register_info ei[] = {
+        { &ei_stanza_error, { "xmppws.error", PI_RESPONSE_CODE, PI_WARN,
+            "Stanza error (RFC 6120 8.3)", EXPFILL } },
+        { &ei_finesse_down, { "xmppws.presence.finesse_unavailable", PI_RESPONSE_CODE, PI_ERROR,
+            "Presence unavailable from the finesse@<domain> user: the Finesse service is down", EXPFILL } },
+        { &ei_agent_unavailable, { "xmppws.presence.agent_unavailable", PI_SEQUENCE, PI_NOTE,
+            "The desktop sent unavailable presence: unless it logs in again within 60 s, Finesse forces the agent "
+            "to LOGOUT with reason code 255", EXPFILL } },
         { &ei_bad_priority, { "xmppws.presence.bad_priority", PI_PROTOCOL, PI_WARN,
             "Presence priority is not an integer from -128 to 127 (RFC 6121 4.7.2.3)", EXPFILL } },
     };

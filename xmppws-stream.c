@@ -45,6 +45,13 @@ static int hf_starttls = -1;
 static int hf_sm = -1;
 static int hf_sm_h = -1;
 
+static expert_field ei_client_open_attrs = EI_INIT;
+static expert_field ei_version = EI_INIT;
+static expert_field ei_see_other_insecure = EI_INIT;
+static expert_field ei_starttls_offered = EI_INIT;
+static expert_field ei_stream_error = EI_INIT;
+static expert_field ei_stream_conflict = EI_INIT;
+
 static gint ett_open = -1;
 static gint ett_close = -1;
 static gint ett_features = -1;
@@ -67,8 +74,18 @@ add_stream_attrs(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
     xmppws_info_kv(ctx->info, "to", to);
     xmppws_info_kv(ctx->info, "from", from);
     xmppws_info_kv(ctx->info, "id", id);
-    if (version && strcmp(version, "1.0") != 0)
+    if (version && strcmp(version, "1.0") != 0) {
         xmppws_info_kv(ctx->info, "version", version);
+        proto_tree_add_expert_format(tree, ctx->doc.pinfo, &ei_version, ctx->doc.tvb, el->start_offset,
+                                     el->length, "Stream version \"%s\"; RFC 7395 3.4 and RFC 6120 4.7.5 "
+                                     "use \"1.0\"", version);
+    }
+    /* RFC 7395 3.4: the client's <open/> has `to` and `version`, no `id`. */
+    if (ctx->direction == XMPPWS_DIR_C2S && (!to || !version || id))
+        proto_tree_add_expert_format(tree, ctx->doc.pinfo, &ei_client_open_attrs, ctx->doc.tvb, el->start_offset,
+                                     el->length, "Client <open/>%s%s%s (RFC 7395 3.4: the client sends `to` "
+                                     "and `version`, and never `id`)", !to ? " without `to`" : "",
+                                     !version ? " without `version`" : "", id ? " with `id`" : "");
 }
 
 void
@@ -101,6 +118,11 @@ xmppws_dissect_close(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
     wmem_strbuf_append(ctx->info, "close");
     xmppws_add_attr(&ctx->doc, st, hf_close_see_other_uri, el, "see-other-uri", &uri);
     xmppws_info_kv(ctx->info, "see-other-uri", uri);
+    /* RFC 7395 3.6.1: a redirect must not lower security (wss -> ws). */
+    if (uri && g_ascii_strncasecmp(uri, "ws:", 3) == 0 && proto_is_frame_protocol(ctx->doc.pinfo->layers, "tls"))
+        proto_tree_add_expert_format(st, ctx->doc.pinfo, &ei_see_other_insecure, ctx->doc.tvb, el->start_offset,
+                                     el->length, "see-other-uri %s redirects this wss:// connection to an "
+                                     "unencrypted ws:// endpoint (RFC 7395 3.6.1 forbids lowering security)", uri);
 }
 
 void
@@ -181,8 +203,10 @@ xmppws_dissect_features(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
         }
         for (i = 0; i < G_N_ELEMENTS(feature_rows); i++) {
             if (xmppws_el_is(doc, f, feature_rows[i].ns, feature_rows[i].local)) {
-                xmppws_add_el(doc, st, *feature_rows[i].hf, f);
+                proto_item *fi = xmppws_add_el(doc, st, *feature_rows[i].hf, f);
                 wmem_strbuf_append_printf(ctx->info, " %s", feature_rows[i].word);
+                if (feature_rows[i].hf == &hf_features_starttls)
+                    expert_add_info(doc->pinfo, fi, &ei_starttls_offered);
                 known = TRUE;
                 break;
             }
@@ -222,6 +246,17 @@ xmppws_dissect_stream_error(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree
         wmem_strbuf_append_printf(ctx->info, " %s", condition);
     if (text)
         wmem_strbuf_append_printf(ctx->info, " (%s)", text);
+    if (condition && strcmp(condition, "conflict") == 0)
+        expert_add_info_format(doc->pinfo, ti, &ei_stream_conflict,
+                               "Stream error conflict%s%s%s: the session was replaced by a new login with the same "
+                               "resource (RFC 6120 4.9.3.3, 7.7.2.2); for Finesse, the \"desktop\" resource "
+                               "logged in elsewhere (another browser tab or PC)", text ? " (" : "",
+                               text ? text : "", text ? ")" : "");
+    else
+        expert_add_info_format(doc->pinfo, ti, &ei_stream_error,
+                               "Stream error %s%s%s%s: the stream is closed (RFC 6120 4.9)",
+                               condition ? condition : "(no condition)", text ? " (" : "", text ? text : "",
+                               text ? ")" : "");
 }
 
 void
@@ -318,7 +353,25 @@ xmppws_register_stream(int proto)
     static gint *ett[] = {
         &ett_open, &ett_close, &ett_features, &ett_caps, &ett_stream_error, &ett_sm,
     };
+    static ei_register_info ei[] = {
+        { &ei_client_open_attrs, { "xmppws.open.client_attributes", PI_PROTOCOL, PI_WARN,
+            "Client <open/> without `to` or `version`, or with `id` (RFC 7395 3.4)", EXPFILL } },
+        { &ei_version, { "xmppws.open.version_not_1_0", PI_PROTOCOL, PI_WARN,
+            "Stream version other than 1.0 (RFC 6120 4.7.5)", EXPFILL } },
+        { &ei_see_other_insecure, { "xmppws.close.see_other_insecure", PI_SECURITY, PI_WARN,
+            "see-other-uri lowers security from wss:// to ws:// (RFC 7395 3.6.1)", EXPFILL } },
+        { &ei_starttls_offered, { "xmppws.features.starttls_offered", PI_PROTOCOL, PI_WARN,
+            "<starttls/> offered over WebSocket: TLS is the WebSocket's (wss://), RFC 7395 3.9 forbids STARTTLS",
+            EXPFILL } },
+        { &ei_stream_error, { "xmppws.stream_error", PI_RESPONSE_CODE, PI_ERROR,
+            "Stream error: the stream is closed (RFC 6120 4.9)", EXPFILL } },
+        { &ei_stream_conflict, { "xmppws.stream_error.conflict", PI_RESPONSE_CODE, PI_ERROR,
+            "Stream error conflict: the session was replaced by a login with the same resource (RFC 6120 4.9.3.3)",
+            EXPFILL } },
+    };
+    expert_module_t *em = expert_register_protocol(proto);
 
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
+    expert_register_field_array(em, ei, array_length(ei));
 }
