@@ -16,6 +16,7 @@
 #include <epan/prefs.h>
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
+#include <epan/tap.h>
 #include <epan/dissectors/packet-http.h>
 #include <wsutil/utf8_entities.h>
 
@@ -47,6 +48,7 @@ static expert_field ei_whitespace = EI_INIT;
 static expert_field ei_stray_text = EI_INIT;
 
 static dissector_handle_t xmppws_handle;
+static int xmppws_tap = -1;
 static dissector_handle_t xml_handle;
 
 static gboolean pref_show_xml_tree = FALSE;
@@ -304,6 +306,10 @@ dissect_element(xmppws_ctx_t *ctx, xml_frame_t *el, const dispatch_row_t *row)
     packet_info *pinfo = ctx->doc.pinfo;
 
     ctx->kind = row ? row->kind : XMPPWS_KIND_OTHER;
+    ctx->tap = wmem_new0(pinfo->pool, xmppws_tap_info_t);
+    ctx->tap->conv_index = find_or_create_conversation(pinfo)->conv_index;
+    ctx->tap->direction = ctx->direction;
+    ctx->tap->kind = ctx->kind;
     xmppws_track_element(ctx, el);
 
     if (row == &legacy_close_row) {
@@ -338,6 +344,14 @@ dissect_element(xmppws_ctx_t *ctx, xml_frame_t *el, const dispatch_row_t *row)
     }
     check_prefixes(ctx, el);
     xmppws_track_show(ctx, el);
+
+    ctx->tap->summary = wmem_strbuf_get_str(ctx->info);
+    if (ctx->rec) {
+        ctx->tap->stage = ctx->rec->stage;
+        ctx->tap->answers = ctx->rec->answers;
+        ctx->tap->request = ctx->rec->request;
+    }
+    tap_queue_packet(xmppws_tap, pinfo, ctx->tap);
 }
 
 /* The row for element `el`; framing elements in a wrong namespace still get
@@ -597,6 +611,7 @@ proto_register_xmppws(void)
     xmppws_register_transport(proto_xmppws, module);
 
     xmppws_handle = register_dissector("xmppws", dissect_xmppws, proto_xmppws);
+    xmppws_tap = register_tap("xmppws");
 }
 
 void

@@ -150,6 +150,26 @@ typedef struct xmppws_doc {
     packet_info *pinfo;
 } xmppws_doc_t;
 
+/* What the "xmppws" tap gets for each top-level element (pinfo->pool).
+ * Strings are NULL when the element has none. */
+typedef struct xmppws_tap_info {
+    guint32              conv_index;    /* the WebSocket connection (conversation index) */
+    xmppws_dir_t         direction;
+    xmppws_kind_t        kind;
+    xmppws_stage_t       stage;
+    const char          *summary;       /* the element's Info text */
+    const char          *iq_type;       /* get, set, result, error */
+    const char          *payload_ns;    /* namespace of the iq's payload */
+    const char          *sasl_mechanism;/* <auth mechanism=...> */
+    const char          *sasl_failure;  /* <failure> condition */
+    const char          *pubsub_action; /* first pubsub action, or event kind */
+    const char          *pubsub_node;
+    const char          *stream_error;  /* stream error condition */
+    const char          *stanza_error;  /* stanza error condition */
+    const xmppws_req_t  *answers;       /* the request this element answers */
+    const xmppws_req_t  *request;       /* this element is that request */
+} xmppws_tap_info_t;
+
 /* Everything an element handler needs for one top-level element. */
 typedef struct xmppws_ctx {
     xmppws_doc_t   doc;        /* must stay first: handlers pass &ctx->doc */
@@ -161,6 +181,7 @@ typedef struct xmppws_ctx {
     wmem_strbuf_t *info;       /* this element's one-line summary (pinfo->pool) */
     guint32        element_key;/* proto_data key of this element's record */
     xmppws_elrec_t *rec;       /* tracking record, NULL if none */
+    xmppws_tap_info_t *tap;    /* filled by the handlers, queued after them */
 } xmppws_ctx_t;
 
 /* An element handler: adds its element's item under `tree` (the message

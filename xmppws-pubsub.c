@@ -123,6 +123,10 @@ xmppws_dissect_pubsub(xmppws_ctx_t *ctx, xml_frame_t *pubsub, proto_tree *tree)
         xmppws_add_attr(doc, at, hf_pubsub_subid, a, "subid", NULL);
         xmppws_add_attr(doc, at, hf_pubsub_subscription, a, "subscription", &subscription);
         first_item = dissect_items(ctx, a, at, &items, node);
+        if (!ctx->tap->pubsub_action) {
+            ctx->tap->pubsub_action = action;
+            ctx->tap->pubsub_node = node;
+        }
 
         if (strcmp(action, "subscription") == 0) {
             /* a result: the subscription's state (XEP-0060 6.1.2) */
@@ -184,6 +188,10 @@ xmppws_dissect_pubsub_event(xmppws_ctx_t *ctx, xml_frame_t *event, proto_tree *t
         xmppws_add_attr(doc, at, hf_pubsub_subid, a, "subid", NULL);
         xmppws_add_attr(doc, at, hf_pubsub_subscription, a, "subscription", NULL);
         first_item = dissect_items(ctx, a, at, &items, node);
+        if (!ctx->tap->pubsub_action) {
+            ctx->tap->pubsub_action = wmem_strdup_printf(doc->pinfo->pool, "event %s", action);
+            ctx->tap->pubsub_node = node;
+        }
         for (r = xmppws_el_child(doc, a, NULL, "retract"); r; r = xmppws_el_next(doc, r, NULL, "retract"))
             xmppws_add_attr(doc, at, hf_pubsub_event_retract, r, "id", NULL);
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <epan/packet.h>
+#include <epan/tap.h>
 #include <wsutil/strtoi.h>
 
 #include "packet-finesse-xmpp.h"
@@ -41,6 +42,32 @@ static int hf_scram_error = -1;
 static int hf_scram_extension = -1;
 static int hf_failure_condition = -1;
 static int hf_failure_text = -1;
+
+static int credentials_tap = -1;
+
+/* The credentials tap's record (ui/tap-credentials.h, not installed by
+ * wireshark-dev 4.0; same layout). */
+typedef struct {
+    guint       num;
+    guint       username_num;
+    guint       password_hf_id;
+    gchar      *username;
+    const gchar *proto;
+    gchar      *info;
+} xmppws_credential_t;
+
+static void
+queue_credential(packet_info *pinfo, const char *username, int password_hf, const char *info)
+{
+    xmppws_credential_t *auth = wmem_new0(pinfo->pool, xmppws_credential_t);
+
+    auth->num = auth->username_num = pinfo->num;
+    auth->password_hf_id = password_hf;
+    auth->username = wmem_strdup(pinfo->pool, username);
+    auth->proto = "XMPP/WS";
+    auth->info = info ? wmem_strdup(pinfo->pool, info) : NULL;
+    tap_queue_packet(credentials_tap, pinfo, auth);
+}
 
 static gint ett_sasl = -1;
 static gint ett_sasl_decoded = -1;
@@ -103,6 +130,7 @@ dissect_plain(xmppws_ctx_t *ctx, tvbuff_t *d, proto_tree *tree, proto_item *ti)
     proto_tree_add_item_ret_string(tree, hf_sasl_authcid, d, nul1 + 1, nul2 - nul1 - 1, ENC_UTF_8,
                                    ctx->doc.pinfo->pool, (const guint8 **)&authcid);
     proto_tree_add_item(tree, hf_sasl_password, d, nul2 + 1, len - nul2 - 1, ENC_UTF_8);
+    queue_credential(ctx->doc.pinfo, authcid, hf_sasl_password, "SASL PLAIN");
     return authcid;
 }
 
@@ -189,6 +217,8 @@ dissect_scram(xmppws_ctx_t *ctx, tvbuff_t *d, proto_tree *tree)
         case 'n':
             username = scram_unescape_name(pool, value);
             proto_tree_add_string(tree, hf_scram_username, d, off + 2, vlen, username);
+            queue_credential(ctx->doc.pinfo, username, hf_scram_proof,
+                             "SASL SCRAM: user name only, the password is never sent");
             break;
         case 'r': hf = hf_scram_nonce; break;
         case 's': hf = hf_scram_salt; break;
@@ -283,6 +313,7 @@ xmppws_dissect_sasl(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
     if (ctx->kind == XMPPWS_KIND_SASL_AUTH) {
         const char *mechanism, *user;
         xmppws_add_attr(doc, st, hf_sasl_mechanism, el, "mechanism", &mechanism);
+        ctx->tap->sasl_mechanism = mechanism;
         if (mechanism)
             wmem_strbuf_append_printf(ctx->info, " %s", mechanism);
         user = dissect_payload(ctx, el, st, ti, mechanism);
@@ -304,6 +335,7 @@ xmppws_dissect_sasl(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
             wmem_strbuf_append_printf(ctx->info, " %s", condition);
         if (text)
             wmem_strbuf_append_printf(ctx->info, " (%s)", text);
+        ctx->tap->sasl_failure = condition ? condition : "";
         expert_add_info_format(doc->pinfo, ti, &ei_sasl_failure, "SASL failure %s%s%s%s (RFC 6120 6.5): %s",
                                condition ? condition : "(no condition)", text ? " \"" : "", text ? text : "",
                                text ? "\"" : "", sasl_failure_hint(condition));
@@ -381,4 +413,5 @@ xmppws_register_sasl(int proto)
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(em, ei, array_length(ei));
+    credentials_tap = register_tap("credentials");
 }

@@ -110,6 +110,7 @@ dissect_stanza_error(xmppws_ctx_t *ctx, xml_frame_t *err, proto_tree *tree)
         wmem_strbuf_append_printf(ctx->info, "/%s", condition);
     if (app)
         wmem_strbuf_append_printf(ctx->info, " (pubsub %s)", app);
+    ctx->tap->stanza_error = condition;
     if (text)
         wmem_strbuf_append_printf(ctx->info, " \"%s\"", text);
     expert_add_info_format(doc->pinfo, ti, &ei_stanza_error, "Stanza error %s/%s%s%s%s%s%s (RFC 6120 8.3%s)",
@@ -145,6 +146,7 @@ xmppws_dissect_iq(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
     xml_frame_t *f;
 
     add_common(ctx, el, st, &iq_hfs, &type, NULL, NULL);
+    ctx->tap->iq_type = type;
     wmem_strbuf_append(ctx->info, "iq");
     if (type)
         wmem_strbuf_append_printf(ctx->info, " %s", type);
@@ -157,6 +159,8 @@ xmppws_dissect_iq(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
             continue;
         }
         proto_tree_add_string(st, hf_iq_payload_ns, doc->tvb, f->start_offset, f->length, ns ? ns : "");
+        if (!ctx->tap->payload_ns)
+            ctx->tap->payload_ns = ns;
         if (xmppws_el_is(doc, f, XMPPWS_NS_BIND, "bind")) {
             dissect_bind(ctx, f, st);
         } else if (xmppws_el_is(doc, f, XMPPWS_NS_SESSION, "session")) {

@@ -241,6 +241,7 @@ xmppws_dissect_stream_error(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree
             proto_tree_add_string(st, hf_stream_error_condition, doc->tvb, f->start_offset, f->length, condition);
         }
     }
+    ctx->tap->stream_error = condition;
     wmem_strbuf_append(ctx->info, "stream error");
     if (condition)
         wmem_strbuf_append_printf(ctx->info, " %s", condition);
