@@ -402,7 +402,7 @@ xmppws_register_sasl(int proto)
         { &ei_sasl_bad_base64, { "xmppws.sasl.bad_base64", PI_MALFORMED, PI_ERROR,
             "SASL data is not valid base64 (RFC 6120 6.4.2); the server should answer <incorrect-encoding/>",
             EXPFILL } },
-        { &ei_sasl_failure, { "xmppws.sasl.failure", PI_SECURITY, PI_WARN,
+        { &ei_sasl_failure, { "xmppws.sasl.failure.reported", PI_SECURITY, PI_WARN,
             "SASL authentication failed (RFC 6120 6.5)", EXPFILL } },
         { &ei_sasl_bad_plain, { "xmppws.sasl.bad_plain", PI_MALFORMED, PI_ERROR,
             "PLAIN message lacks the two NUL separators of RFC 4616 2 (authzid NUL authcid NUL passwd)",

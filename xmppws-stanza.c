@@ -332,7 +332,7 @@ xmppws_register_stanza(int proto)
     };
     static gint *ett[] = { &ett_stanza, &ett_bind, &ett_error };
     static ei_register_info ei[] = {
-        { &ei_stanza_error, { "xmppws.error", PI_RESPONSE_CODE, PI_WARN,
+        { &ei_stanza_error, { "xmppws.error.reported", PI_RESPONSE_CODE, PI_WARN,
             "Stanza error (RFC 6120 8.3)", EXPFILL } },
         { &ei_finesse_down, { "xmppws.presence.finesse_unavailable", PI_RESPONSE_CODE, PI_ERROR,
             "Presence unavailable from the finesse@<domain> user: the Finesse service is down", EXPFILL } },

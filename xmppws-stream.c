@@ -364,7 +364,7 @@ xmppws_register_stream(int proto)
         { &ei_starttls_offered, { "xmppws.features.starttls_offered", PI_PROTOCOL, PI_WARN,
             "<starttls/> offered over WebSocket: TLS is the WebSocket's (wss://), RFC 7395 3.9 forbids STARTTLS",
             EXPFILL } },
-        { &ei_stream_error, { "xmppws.stream_error", PI_RESPONSE_CODE, PI_ERROR,
+        { &ei_stream_error, { "xmppws.stream_error.reported", PI_RESPONSE_CODE, PI_ERROR,
             "Stream error: the stream is closed (RFC 6120 4.9)", EXPFILL } },
         { &ei_stream_conflict, { "xmppws.stream_error.conflict", PI_RESPONSE_CODE, PI_ERROR,
             "Stream error conflict: the session was replaced by a login with the same resource (RFC 6120 4.9.3.3)",
