@@ -23,7 +23,48 @@ SEVERITY = {"PI_ERROR": "Error", "PI_WARN": "Warning", "PI_NOTE": "Note", "PI_CH
 
 # What a person should check next, per expert info. tests/test_readme.py fails
 # when an expert info is registered without an entry here.
-NEXT = {}
+NEXT = {
+    "xmppws.no_element": "The message's bytes: a client or proxy sending text that is not XMPP, or a truncated capture.",
+    "xmppws.xml_disabled": "Re-enable XML in Analyze > Enabled Protocols.",
+    "xmppws.unknown_element": "The element's namespace: an extension this dissector does not name (it is still shown).",
+    "xmppws.framing_namespace": "The client library: it speaks pre-RFC framing or a wrong xmlns; expect an invalid-namespace stream error.",
+    "xmppws.legacy_framing": "The client's library version; RFC 7395 servers such as Openfire and Prosody reject it.",
+    "xmppws.multiple_elements": "The sender's framing: some proxies and old clients batch stanzas; Prosody and Openfire expect one per message.",
+    "xmppws.partial_element": "Whether the element continues in the next message (a client splitting stanzas) or the XML is truncated.",
+    "xmppws.undeclared_prefix": "The element's xmlns:prefix declarations: each RFC 7395 message must declare its own.",
+    "xmppws.xml_declaration": "Nothing breaks; servers may drop it. Fix the client library if strict servers complain.",
+    "xmppws.whitespace": "Whitespace keepalives from a pre-RFC client; use WebSocket ping or XEP-0199 instead.",
+    "xmppws.stray_text": "The sender: text outside elements is not well-formed; the server closes with not-well-formed.",
+    "xmppws.no_subprotocol": "The HTTP 101 response's Sec-WebSocket-Protocol; Openfire and Prosody require xmpp.",
+    "xmppws.second_open": "Whether a stream restart was intended (after SASL success) or the client re-opened by mistake.",
+    "xmppws.data_after_close": "The sender's shutdown logic: after <close/> only the WebSocket close may follow.",
+    "xmppws.no_close": "TCP FIN/RST and WebSocket Close frames around this frame: a browser tab closed, a network drop, or a cut capture.",
+    "xmppws.close_unanswered": "The peer's WebSocket Close and TCP FIN; Openfire may close the socket without <close/>.",
+    "xmppws.sasl.unoffered_mechanism": "The stream features the server sent; the client picked a mechanism it was not offered.",
+    "xmppws.sasl.plain_cleartext": "Use wss:// (Finesse: port 8445); anyone on the path can read this password.",
+    "xmppws.stanza_before_auth": "The client's state machine: nothing but SASL is allowed before <success/>.",
+    "xmppws.close_after_success": "The client library: after <success/> it must send a new <open/> (stream restart).",
+    "xmppws.bind_before_auth": "The client's state machine: authenticate first.",
+    "xmppws.stanza_before_bind": "The client's state machine: bind a resource (Finesse: desktop) before anything else.",
+    "xmppws.no_response": "The server's health and logs at that time; for Finesse, pubsub or Openfire load.",
+    "xmppws.duplicate_response": "Whether two requests reused one id (client bug) or the server answered twice.",
+    "xmppws.unsolicited_response": "Whether the capture started late (the request is before it) or ids were reused across streams.",
+    "xmppws.iq.no_id": "The sender's library: every iq needs an id; the server answers bad-request.",
+    "xmppws.iq.children": "The request's payload: get/set carry exactly one child element.",
+    "xmppws.open.client_attributes": "The client library's <open/>: to and version are required, id is the server's.",
+    "xmppws.open.version_not_1_0": "The client library; XMPP 1.0 is the only version.",
+    "xmppws.close.see_other_insecure": "The server's redirect configuration: it must send wss:// URIs.",
+    "xmppws.features.starttls_offered": "The server's WebSocket configuration: TLS belongs to wss://.",
+    "xmppws.stream_error.reported": "The condition and text: the server's log at that time says why it closed the stream.",
+    "xmppws.stream_error.conflict": "Where else the same user logged in with the same resource (Finesse: another desktop tab or PC).",
+    "xmppws.error.reported": "The condition; for pubsub item-not-found, that the node (user/team id) exists.",
+    "xmppws.presence.finesse_unavailable": "The Finesse server's state (CTI, Tomcat, Openfire); desktops fail over to the other node.",
+    "xmppws.presence.agent_unavailable": "Whether the desktop reconnects within 60 s; if not, expect a LOGOUT with reason 255.",
+    "xmppws.presence.bad_priority": "The sending client: priority must be -128..127.",
+    "xmppws.sasl.bad_base64": "The client's SASL encoding; the server answers incorrect-encoding.",
+    "xmppws.sasl.bad_plain": "The client's PLAIN encoding: authzid NUL authcid NUL password.",
+    "xmppws.sasl.failure.reported": "The condition: not-authorized is a wrong password (or SSO token) for the authcid shown in the auth.",
+}
 
 
 def registered_fields():
