@@ -46,6 +46,8 @@ static expert_field ei_undeclared_prefix = EI_INIT;
 static expert_field ei_xml_declaration = EI_INIT;
 static expert_field ei_whitespace = EI_INIT;
 static expert_field ei_stray_text = EI_INIT;
+static expert_field ei_utf16 = EI_INIT;
+static expert_field ei_invalid_utf8 = EI_INIT;
 
 static dissector_handle_t xmppws_handle;
 static int xmppws_tap = -1;
@@ -57,6 +59,8 @@ static gboolean pref_show_xml_tree = FALSE;
  * (one record per message, key XMPPWS_KEY_MSG + index in the frame). */
 #define XMPPWS_KEY_FRAME 0
 #define XMPPWS_KEY_MSG   1
+
+#define INFO_MAX_ELEMENTS 8   /* elements of one message named in the Info column */
 
 /* Packet-scope state of one frame: the Info text of all its messages. */
 typedef struct {
@@ -401,6 +405,19 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
     ctx.msg_item = ti;
     ctx.msg_tree = proto_item_add_subtree(ti, ett_xmppws);
 
+    /* RFC 7395 3.2: text frames carry UTF-8. A UTF-16 byte-order mark would
+     * make the XML dissector parse a re-encoded copy whose offsets are not
+     * ours: show the bytes and stop. */
+    if (tvb_captured_length(tvb) >= 2 && (tvb_get_ntohs(tvb, 0) == 0xFEFF || tvb_get_ntohs(tvb, 0) == 0xFFFE)) {
+        proto_tree_add_expert(ctx.msg_tree, pinfo, &ei_utf16, tvb, 0, 2);
+        col_set_str(pinfo->cinfo, COL_PROTOCOL, "XMPP/WS");
+        wmem_strbuf_append(summary, "(UTF-16, not dissected)");
+        goto columns;
+    }
+    if (tvb_captured_length(tvb) > 0 &&
+        !g_utf8_validate_len((const gchar *)tvb_get_ptr(tvb, 0, -1), tvb_captured_length(tvb), NULL))
+        proto_tree_add_expert(ctx.msg_tree, pinfo, &ei_invalid_utf8, tvb, 0, -1);
+
     /* Tokenize with Wireshark's XML dissector; its element tree is left in
      * this packet's proto data (packet-xml.c, "useful for the caller"). */
     p_remove_proto_data(pinfo->pool, pinfo, proto_xml, 0);
@@ -455,9 +472,15 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
             ctx.info = wmem_strbuf_new(pinfo->pool, "");
             ctx.element_key = msg_key + 1 + MIN(n, 254);
             dissect_element(&ctx, el, row_for(&ctx.doc, el));
-            if (n++)
-                wmem_strbuf_append(summary, ", ");
-            wmem_strbuf_append(summary, wmem_strbuf_get_str(ctx.info));
+            /* The Info column names the first elements of a batch, then counts. */
+            if (n < INFO_MAX_ELEMENTS) {
+                if (n)
+                    wmem_strbuf_append(summary, ", ");
+                wmem_strbuf_append(summary, wmem_strbuf_get_str(ctx.info));
+            } else if (n == INFO_MAX_ELEMENTS) {
+                wmem_strbuf_append_printf(summary, ", " UTF8_HORIZONTAL_ELLIPSIS " (%d elements)", elements);
+            }
+            n++;
         }
         if (elements >= 0)
             check_message(&ctx, root, elements);
@@ -471,6 +494,7 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
         }
     }
 
+columns:
     proto_item_append_text(ti, ", %s%s", ctx.direction == XMPPWS_DIR_C2S ? "C" UTF8_RIGHTWARDS_ARROW "S: " :
                                          ctx.direction == XMPPWS_DIR_S2C ? "S" UTF8_RIGHTWARDS_ARROW "C: " : "",
                            wmem_strbuf_get_str(summary));
@@ -584,6 +608,11 @@ proto_register_xmppws(void)
         { &ei_whitespace, { "xmppws.whitespace", PI_PROTOCOL, PI_WARN,
             "Whitespace before or after the element: RFC 7395 3.3.3/3.8 want a message to be exactly one element",
             EXPFILL } },
+        { &ei_utf16, { "xmppws.utf16", PI_MALFORMED, PI_ERROR,
+            "Message starts with a UTF-16 byte-order mark: RFC 7395 3.2 requires UTF-8 text frames; not dissected",
+            EXPFILL } },
+        { &ei_invalid_utf8, { "xmppws.invalid_utf8", PI_MALFORMED, PI_ERROR,
+            "Message is not valid UTF-8 (RFC 7395 3.2, RFC 6455 8.1); invalid bytes are shown as U+FFFD", EXPFILL } },
         { &ei_stray_text, { "xmppws.stray_text", PI_MALFORMED, PI_ERROR,
             "Text outside any element: not well-formed XML (RFC 7395 3.3.3)", EXPFILL } },
     };

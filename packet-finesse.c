@@ -1,31 +1,1627 @@
 /* packet-finesse.c
  * Cisco Finesse notifications: the <Update> documents Finesse publishes to
  * pubsub nodes (/finesse/api/User/<id>, .../Dialogs, Team, Queue,
- * SystemInfo), carried XML-escaped inside XEP-0060 <notification/> items.
+ * SystemInfo), carried inside XEP-0060 <notification/> items.
+ *
+ * Reference: Cisco Finesse Web Services Developer and JavaScript Guide
+ * (12.5), chapter "Cisco Finesse Notifications" (User, Dialog, Dialog CTI
+ * Error, Team, Queue and SystemInfo notifications) and the object chapters
+ * (User, Dialog, Team, Queue, SystemInfo, State parameter values).
+ *
+ * How it works:
+ *  1. The tvb is the content of <notification> as sent. The whole <Update>
+ *     may be XML-escaped text (Cisco's samples, finesse.js), literal XML whose
+ *     <data> holds the escaped object, or literal XML throughout (test tools).
+ *     Escaped text is unescaped (XML 1.0 4.1, 4.6) into a new data source
+ *     "Finesse Update"; a CDATA section is taken as it is.
+ *  2. Each document is checked for well-formedness (XML 1.0 2.1) by a small
+ *     linear scanner with a nesting limit, then tokenized by Wireshark's XML
+ *     dissector, whose element tree we walk.
+ *  3. One table (field_rows[]) maps each known Finesse element, matched
+ *     case-insensitively inside its parent object, to a field or to a nested
+ *     object (obj_defs[]); adding an element is one row.
+ *  4. What each object holds is collected into a small slot array, from which
+ *     the object's item text, its expert infos and the one-line summary are
+ *     built.
+ *
+ * Memory: everything lives in pinfo->pool. Time and memory are linear in the
+ * payload, which is refused above FINESSE_MAX_PAYLOAD bytes; element nesting
+ * is refused beyond FINESSE_MAX_DEPTH before the XML dissector runs, and the
+ * object walk follows the fixed object schema only (at most
+ * FINESSE_MAX_OBJ_DEPTH levels), so recursion never depends on the input.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <string.h>
+
 #include <epan/packet.h>
+#include <epan/expert.h>
+#include <epan/prefs.h>
+#include <epan/proto_data.h>
+#include <epan/exceptions.h>
+#include <epan/show_exception.h>
+#include <wsutil/str_util.h>
+#include <wsutil/strtoi.h>
+#include <wsutil/utf8_entities.h>
 
 #include "packet-finesse-xmpp.h"
 
-static int proto_finesse = -1;
+/* A notification larger than this is shown but not decoded. WebSocket hands
+ * over at most 256 KiB per message, so real notifications stay far below. */
+#define FINESSE_MAX_PAYLOAD   (1024 * 1024)
+/* Element nesting accepted in one document (Finesse's own nest < 10). */
+#define FINESSE_MAX_DEPTH     64
+/* Nesting of Finesse objects the walker follows (Team/users/User/ReasonCode
+ * is the deepest path of the schema: 4). */
+#define FINESSE_MAX_OBJ_DEPTH 8
+/* Characters of one value in the summary, so the Info column stays a line. */
+#define FINESSE_INFO_MAX      80
 
-static int
-dissect_finesse(tvbuff_t *tvb, packet_info *pinfo _U_, proto_tree *tree, void *data _U_)
+static int proto_finesse = -1;
+static int proto_xml = -1;
+
+static dissector_handle_t xml_handle;
+
+static gboolean pref_show_xml_tree = FALSE;
+
+/* Update */
+static int hf_kind = -1;
+static int hf_escaping = -1;
+static int hf_event = -1;
+static int hf_request_id = -1;
+static int hf_source = -1;
+static int hf_uri = -1;
+static int hf_other = -1;
+/* User */
+static int hf_user = -1;
+static int hf_user_id = -1;
+static int hf_user_name = -1;
+static int hf_user_first_name = -1;
+static int hf_user_last_name = -1;
+static int hf_user_extension = -1;
+static int hf_user_state = -1;
+static int hf_user_pending_state = -1;
+static int hf_user_reason_code = -1;
+static int hf_user_reason_code_id = -1;
+static int hf_user_reason_label = -1;
+static int hf_user_reason_category = -1;
+static int hf_user_reason = -1;
+static int hf_user_state_change_time = -1;
+static int hf_user_team = -1;
+static int hf_user_team_id = -1;
+static int hf_user_role = -1;
+/* Dialog */
+static int hf_dialog = -1;
+static int hf_dialog_id = -1;
+static int hf_dialog_secondary_id = -1;
+static int hf_dialog_associated_uri = -1;
+static int hf_dialog_state = -1;
+static int hf_dialog_media_type = -1;
+static int hf_dialog_from_address = -1;
+static int hf_dialog_to_address = -1;
+static int hf_dialog_media_properties = -1;
+static int hf_dialog_dialed_number = -1;
+static int hf_dialog_dnis = -1;
+static int hf_dialog_call_type = -1;
+static int hf_dialog_queue = -1;
+static int hf_dialog_queue_number = -1;
+static int hf_dialog_wrap_up_reason = -1;
+static int hf_participant = -1;
+static int hf_participant_media_address = -1;
+static int hf_participant_media_address_type = -1;
+static int hf_participant_state = -1;
+static int hf_participant_state_cause = -1;
+static int hf_participant_action = -1;
+static int hf_participant_start_time = -1;
+static int hf_participant_state_change_time = -1;
+static int hf_call_variable = -1;
+static int hf_call_variable_name = -1;
+static int hf_call_variable_value = -1;
+/* apiErrors */
+static int hf_api_error = -1;
+static int hf_api_error_type = -1;
+static int hf_api_error_message = -1;
+static int hf_api_error_data = -1;
+/* SystemInfo */
+static int hf_system = -1;
+static int hf_system_status = -1;
+static int hf_system_status_reason = -1;
+static int hf_system_deployment_type = -1;
+static int hf_system_xmpp_domain = -1;
+static int hf_system_pubsub_domain = -1;
+static int hf_system_timestamp = -1;
+/* Team */
+static int hf_team = -1;
+static int hf_team_id = -1;
+static int hf_team_name = -1;
+static int hf_team_user_count = -1;
+/* Queue */
+static int hf_queue = -1;
+static int hf_queue_id = -1;
+static int hf_queue_name = -1;
+static int hf_queue_statistics = -1;
+static int hf_queue_calls_in_queue = -1;
+static int hf_queue_longest_call_start = -1;
+static int hf_queue_agents_ready = -1;
+static int hf_queue_agents_not_ready = -1;
+static int hf_queue_agents_busy_other = -1;
+static int hf_queue_agents_logged_on = -1;
+static int hf_queue_agents_talking_inbound = -1;
+static int hf_queue_agents_talking_outbound = -1;
+static int hf_queue_agents_talking_internal = -1;
+static int hf_queue_agents_wrap_up_not_ready = -1;
+static int hf_queue_agents_wrap_up_ready = -1;
+
+static gint ett_finesse = -1;
+static gint ett_user = -1;
+static gint ett_reason = -1;
+static gint ett_dialog = -1;
+static gint ett_media_properties = -1;
+static gint ett_participant = -1;
+static gint ett_call_variable = -1;
+static gint ett_api_error = -1;
+static gint ett_system = -1;
+static gint ett_team = -1;
+static gint ett_queue = -1;
+static gint ett_queue_statistics = -1;
+
+static expert_field ei_api_error = EI_INIT;
+static expert_field ei_out_of_service = EI_INIT;
+static expert_field ei_logout = EI_INIT;
+static expert_field ei_malformed = EI_INIT;
+static expert_field ei_too_deep = EI_INIT;
+static expert_field ei_too_large = EI_INIT;
+static expert_field ei_xml_disabled = EI_INIT;
+static expert_field ei_unknown_data = EI_INIT;
+
+/* ---- Known values and their meaning ------------------------------------- */
+
+/* Update/event (Finesse Notifications: PUT = changed, POST = added, DELETE =
+ * removed). */
+static const string_string event_meanings[] = {
+    { "PUT",    "object changed" },
+    { "POST",   "object added" },
+    { "DELETE", "object removed" },
+    { NULL, NULL }
+};
+
+/* User state (User.States; State (User) parameter values). */
+static const string_string user_state_meanings[] = {
+    { "LOGIN",                     "signing in; transient, followed by the real state" },
+    { "LOGOUT",                    "signed out" },
+    { "NOT_READY",                 "agent not ready, e.g. on break" },
+    { "READY",                     "available for calls" },
+    { "RESERVED",                  "a call is offered to the agent, not yet answered" },
+    { "RESERVED_OUTBOUND",         "reserved for an outbound campaign call" },
+    { "RESERVED_OUTBOUND_PREVIEW", "reserved for an outbound preview call" },
+    { "TALKING",                   "on a call" },
+    { "HOLD",                      "has a call on hold" },
+    { "WORK",                      "wrap-up, then NOT_READY" },
+    { "WORK_READY",                "wrap-up, then READY" },
+    { NULL, NULL }
+};
+
+/* Dialog state (State (Dialog) parameter values, voice and non-voice). */
+static const string_string dialog_state_meanings[] = {
+    { "INITIATING",  "phone off hook" },
+    { "INITIATED",   "dialing" },
+    { "ALERTING",    "ringing" },
+    { "ACTIVE",      "at least one participant is active" },
+    { "FAILED",      "the call failed" },
+    { "DROPPED",     "no active participant left" },
+    { "ACCEPTED",    "accepted by the agent" },
+    { "OFFERED",     "offered to the agent (non-voice)" },
+    { "PAUSED",      "paused (non-voice)" },
+    { "WRAPPING_UP", "agent wrapping up (non-voice)" },
+    { "INTERRUPTED", "interrupted by another media (non-voice)" },
+    { "CLOSED",      "ended (non-voice)" },
+    { "UNKNOWN",     "unknown after a failover (non-voice)" },
+    { NULL, NULL }
+};
+
+/* Participant state (State (Participant) parameter values). */
+static const string_string participant_state_meanings[] = {
+    { "INITIATING",  "off hook" },
+    { "INITIATED",   "dialing" },
+    { "ALERTING",    "ringing" },
+    { "ACTIVE",      "connected" },
+    { "FAILED",      "the call failed (busy, bad destination, other)" },
+    { "HELD",        "on hold" },
+    { "DROPPED",     "left the call" },
+    { "WRAP_UP",     "wrapping up after the call" },
+    { "ACCEPTED",    "accepted the dialog" },
+    { "OFFERED",     "offered (non-voice)" },
+    { "PAUSED",      "paused (non-voice)" },
+    { "WRAPPING_UP", "wrapping up (non-voice)" },
+    { "INTERRUPTED", "interrupted (non-voice)" },
+    { "CLOSED",      "closed (non-voice)" },
+    { NULL, NULL }
+};
+
+/* SystemInfo status (SystemInfo object). */
+static const string_string system_status_meanings[] = {
+    { "IN_SERVICE",     "Finesse and its CTI connection are up" },
+    { "OUT_OF_SERVICE", "Finesse lost its CTI connection or a service it depends on" },
+    { NULL, NULL }
+};
+
+/* Generated finesse.escaping: how the document was carried. */
+#define ESCAPED_UPDATE 1
+#define ESCAPED_DATA   2
+static const value_string escaping_vals[] = {
+    { 0,                             "literal XML" },
+    { ESCAPED_UPDATE,                "whole <Update> escaped" },
+    { ESCAPED_DATA,                  "<data> content escaped" },
+    { ESCAPED_UPDATE | ESCAPED_DATA, "<Update> escaped, <data> escaped again" },
+    { 0, NULL }
+};
+
+/* ---- Schema: objects and the rows that map elements to fields ----------- */
+
+/* What an object's walk remembers, for item texts, experts and the summary.
+ * The first occurrence of a slot wins. */
+typedef enum {
+    S_NONE = 0,
+    S_EVENT, S_REQUEST_ID, S_SOURCE, S_URI,
+    S_USER_ID, S_USER_NAME, S_USER_STATE, S_USER_PENDING,
+    S_REASON_ID, S_REASON_CODE, S_REASON_LABEL,
+    S_DIALOG_ID, S_DIALOG_STATE, S_DIALOG_FROM,
+    S_PART_ADDRESS, S_PART_STATE,
+    S_CV_NAME, S_CV_VALUE,
+    S_ERR_TYPE, S_ERR_MESSAGE, S_ERR_DATA,
+    S_SYS_STATUS, S_SYS_REASON,
+    S_TEAM_ID, S_TEAM_NAME,
+    S_QUEUE_ID, S_QUEUE_NAME, S_QUEUE_CALLS,
+    S_COUNT
+} slot_t;
+
+/* Counters: how many objects of a kind a walk met (they cross isolation). */
+typedef enum {
+    C_NONE = 0, C_USERS, C_DIALOGS, C_API_ERRORS, C_QUEUES, C_COUNT
+} counter_t;
+
+typedef struct {
+    const char *value;      /* unescaped, trimmed; NULL when not seen */
+    tvbuff_t   *tvb;        /* where its text is */
+    int         offset, length;
+} slot_val_t;
+
+typedef struct {
+    slot_val_t s[S_COUNT];
+    guint      n[C_COUNT];
+} vals_t;
+
+typedef enum {
+    OBJ_NONE = 0,
+    OBJ_UPDATE, OBJ_DATA,
+    OBJ_USERS, OBJ_USER, OBJ_REASON, OBJ_ROLES,
+    OBJ_DIALOGS, OBJ_DIALOG, OBJ_MEDIA_PROPERTIES, OBJ_CALL_VARIABLES, OBJ_CALL_VARIABLE,
+    OBJ_PARTICIPANTS, OBJ_PARTICIPANT, OBJ_ACTIONS,
+    OBJ_API_ERRORS, OBJ_API_ERROR,
+    OBJ_SYSTEM,
+    OBJ_TEAM,
+    OBJ_QUEUES, OBJ_QUEUE, OBJ_QUEUE_STATISTICS,
+    OBJ_COUNT
+} obj_t;
+
+typedef struct finesse_ctx finesse_ctx_t;
+
+/* Called when an object's children are walked: completes its item text and
+ * adds its expert infos. `isolated` is TRUE inside a list that belongs to
+ * another object (the users of a Team). */
+typedef void (*finish_fn)(finesse_ctx_t *fc, tvbuff_t *tvb, xml_frame_t *el, proto_item *item,
+                          proto_tree *tree, const vals_t *v, gboolean isolated);
+
+typedef struct {
+    int       *hf;       /* FT_NONE item spanning the element; NULL: no subtree */
+    gint      *ett;
+    const char *kind;    /* finesse.kind when this object is the payload */
+    counter_t  count;    /* counter this object increments */
+    finish_fn  finish;
+} obj_def_t;
+
+/* One known element inside an object: either a leaf field (hf) or a nested
+ * object (child). */
+typedef struct {
+    obj_t                parent;
+    const char          *name;     /* element name, matched case-insensitively */
+    int                 *hf;       /* FT_STRING or FT_INT32 field, or NULL */
+    const string_string *meanings; /* known values, or NULL */
+    slot_t               slot;
+    obj_t                child;    /* nested object when hf is NULL */
+    gboolean             isolate;  /* the nested objects' slots stay theirs */
+} field_row_t;
+
+#define LEAF(p, n, h, m, s)   { p, n, h, m, s, OBJ_NONE, FALSE }
+#define NEST(p, n, c)         { p, n, NULL, NULL, S_NONE, c, FALSE }
+#define NEST_ISOLATED(p, n, c) { p, n, NULL, NULL, S_NONE, c, TRUE }
+
+static const field_row_t field_rows[] = {
+    /* <Update> (Finesse Notifications, payload format) */
+    LEAF(OBJ_UPDATE, "event",     &hf_event,      event_meanings, S_EVENT),
+    LEAF(OBJ_UPDATE, "requestId", &hf_request_id, NULL, S_REQUEST_ID),
+    LEAF(OBJ_UPDATE, "source",    &hf_source,     NULL, S_SOURCE),
+    NEST(OBJ_UPDATE, "data",      OBJ_DATA),      /* resolved by dissect_update() */
+
+    /* <data>: the payload object */
+    NEST(OBJ_DATA, "user",       OBJ_USER),
+    NEST(OBJ_DATA, "users",      OBJ_USERS),
+    NEST(OBJ_DATA, "dialogs",    OBJ_DIALOGS),
+    NEST(OBJ_DATA, "dialog",     OBJ_DIALOG),
+    NEST(OBJ_DATA, "apiErrors",  OBJ_API_ERRORS),
+    NEST(OBJ_DATA, "apiError",   OBJ_API_ERROR),
+    NEST(OBJ_DATA, "SystemInfo", OBJ_SYSTEM),
+    NEST(OBJ_DATA, "team",       OBJ_TEAM),
+    NEST(OBJ_DATA, "queues",     OBJ_QUEUES),
+    NEST(OBJ_DATA, "queue",      OBJ_QUEUE),
+
+    /* User object */
+    NEST(OBJ_USERS, "user", OBJ_USER),
+    LEAF(OBJ_USER, "loginId",         &hf_user_id,                NULL, S_USER_ID),
+    LEAF(OBJ_USER, "loginName",       &hf_user_name,              NULL, S_USER_NAME),
+    LEAF(OBJ_USER, "firstName",       &hf_user_first_name,        NULL, S_NONE),
+    LEAF(OBJ_USER, "lastName",        &hf_user_last_name,         NULL, S_NONE),
+    LEAF(OBJ_USER, "extension",       &hf_user_extension,         NULL, S_NONE),
+    LEAF(OBJ_USER, "state",           &hf_user_state,             user_state_meanings, S_USER_STATE),
+    LEAF(OBJ_USER, "pendingState",    &hf_user_pending_state,     user_state_meanings, S_USER_PENDING),
+    LEAF(OBJ_USER, "reasonCodeId",    &hf_user_reason_code,       NULL, S_REASON_ID),
+    LEAF(OBJ_USER, "stateChangeTime", &hf_user_state_change_time, NULL, S_NONE),
+    LEAF(OBJ_USER, "teamId",          &hf_user_team_id,           NULL, S_NONE),
+    LEAF(OBJ_USER, "teamName",        &hf_user_team,              NULL, S_NONE),
+    LEAF(OBJ_USER, "uri",             &hf_uri,                    NULL, S_URI),
+    NEST(OBJ_USER, "ReasonCode",      OBJ_REASON),
+    NEST(OBJ_USER, "roles",           OBJ_ROLES),
+    LEAF(OBJ_ROLES, "role",           &hf_user_role,              NULL, S_NONE),
+    LEAF(OBJ_REASON, "code",          &hf_user_reason_code,       NULL, S_REASON_CODE),
+    LEAF(OBJ_REASON, "label",         &hf_user_reason_label,      NULL, S_REASON_LABEL),
+    LEAF(OBJ_REASON, "category",      &hf_user_reason_category,   NULL, S_NONE),
+    LEAF(OBJ_REASON, "id",            &hf_user_reason_code_id,    NULL, S_NONE),
+    LEAF(OBJ_REASON, "uri",           &hf_uri,                    NULL, S_NONE),
+
+    /* Dialog object (voice and non-voice) */
+    NEST(OBJ_DIALOGS, "Dialog", OBJ_DIALOG),
+    LEAF(OBJ_DIALOG, "id",                  &hf_dialog_id,             NULL, S_DIALOG_ID),
+    LEAF(OBJ_DIALOG, "secondaryId",         &hf_dialog_secondary_id,   NULL, S_NONE),
+    LEAF(OBJ_DIALOG, "associatedDialogUri", &hf_dialog_associated_uri, NULL, S_NONE),
+    LEAF(OBJ_DIALOG, "mediaType",           &hf_dialog_media_type,     NULL, S_NONE),
+    LEAF(OBJ_DIALOG, "fromAddress",         &hf_dialog_from_address,   NULL, S_DIALOG_FROM),
+    LEAF(OBJ_DIALOG, "toAddress",           &hf_dialog_to_address,     NULL, S_NONE),
+    LEAF(OBJ_DIALOG, "state",               &hf_dialog_state,          dialog_state_meanings, S_DIALOG_STATE),
+    LEAF(OBJ_DIALOG, "uri",                 &hf_uri,                   NULL, S_URI),
+    NEST(OBJ_DIALOG, "mediaProperties",     OBJ_MEDIA_PROPERTIES),
+    NEST(OBJ_DIALOG, "participants",        OBJ_PARTICIPANTS),
+    LEAF(OBJ_MEDIA_PROPERTIES, "dialedNumber", &hf_dialog_dialed_number,   NULL, S_NONE),
+    LEAF(OBJ_MEDIA_PROPERTIES, "DNIS",         &hf_dialog_dnis,            NULL, S_NONE),
+    LEAF(OBJ_MEDIA_PROPERTIES, "callType",     &hf_dialog_call_type,       NULL, S_NONE),
+    LEAF(OBJ_MEDIA_PROPERTIES, "queueName",    &hf_dialog_queue,           NULL, S_NONE),
+    LEAF(OBJ_MEDIA_PROPERTIES, "queueNumber",  &hf_dialog_queue_number,    NULL, S_NONE),
+    LEAF(OBJ_MEDIA_PROPERTIES, "wrapUpReason", &hf_dialog_wrap_up_reason,  NULL, S_NONE),
+    NEST(OBJ_MEDIA_PROPERTIES, "callvariables", OBJ_CALL_VARIABLES),
+    NEST(OBJ_CALL_VARIABLES, "CallVariable",   OBJ_CALL_VARIABLE),
+    LEAF(OBJ_CALL_VARIABLE, "name",  &hf_call_variable_name,  NULL, S_CV_NAME),
+    LEAF(OBJ_CALL_VARIABLE, "value", &hf_call_variable_value, NULL, S_CV_VALUE),
+    NEST(OBJ_PARTICIPANTS, "Participant", OBJ_PARTICIPANT),
+    LEAF(OBJ_PARTICIPANT, "mediaAddress",     &hf_participant_media_address,      NULL, S_PART_ADDRESS),
+    LEAF(OBJ_PARTICIPANT, "mediaAddressType", &hf_participant_media_address_type, NULL, S_NONE),
+    LEAF(OBJ_PARTICIPANT, "state",            &hf_participant_state,  participant_state_meanings, S_PART_STATE),
+    LEAF(OBJ_PARTICIPANT, "stateCause",       &hf_participant_state_cause,        NULL, S_NONE),
+    LEAF(OBJ_PARTICIPANT, "startTime",        &hf_participant_start_time,         NULL, S_NONE),
+    LEAF(OBJ_PARTICIPANT, "stateChangeTime",  &hf_participant_state_change_time,  NULL, S_NONE),
+    NEST(OBJ_PARTICIPANT, "actions",          OBJ_ACTIONS),
+    LEAF(OBJ_ACTIONS, "action",               &hf_participant_action,             NULL, S_NONE),
+
+    /* apiErrors (Dialog CTI Error Notification, asynchronous errors) */
+    NEST(OBJ_API_ERRORS, "apiError", OBJ_API_ERROR),
+    LEAF(OBJ_API_ERROR, "errorType",    &hf_api_error_type,    NULL, S_ERR_TYPE),
+    LEAF(OBJ_API_ERROR, "errorMessage", &hf_api_error_message, NULL, S_ERR_MESSAGE),
+    LEAF(OBJ_API_ERROR, "errorData",    &hf_api_error_data,    NULL, S_ERR_DATA),
+
+    /* SystemInfo object */
+    LEAF(OBJ_SYSTEM, "status",           &hf_system_status,          system_status_meanings, S_SYS_STATUS),
+    LEAF(OBJ_SYSTEM, "statusReason",     &hf_system_status_reason,   NULL, S_SYS_REASON),
+    LEAF(OBJ_SYSTEM, "deploymentType",   &hf_system_deployment_type, NULL, S_NONE),
+    LEAF(OBJ_SYSTEM, "xmppDomain",       &hf_system_xmpp_domain,     NULL, S_NONE),
+    LEAF(OBJ_SYSTEM, "xmppPubSubDomain", &hf_system_pubsub_domain,   NULL, S_NONE),
+    LEAF(OBJ_SYSTEM, "currentTimestamp", &hf_system_timestamp,       NULL, S_NONE),
+    LEAF(OBJ_SYSTEM, "uri",              &hf_uri,                    NULL, S_URI),
+
+    /* Team object (Team notification) */
+    LEAF(OBJ_TEAM, "id",   &hf_team_id,   NULL, S_TEAM_ID),
+    LEAF(OBJ_TEAM, "name", &hf_team_name, NULL, S_TEAM_NAME),
+    LEAF(OBJ_TEAM, "uri",  &hf_uri,       NULL, S_URI),
+    NEST_ISOLATED(OBJ_TEAM, "users", OBJ_USERS),
+
+    /* Queue object (Queue notification) */
+    NEST(OBJ_QUEUES, "Queue", OBJ_QUEUE),
+    LEAF(OBJ_QUEUE, "id",   &hf_queue_id,   NULL, S_QUEUE_ID),
+    LEAF(OBJ_QUEUE, "name", &hf_queue_name, NULL, S_QUEUE_NAME),
+    LEAF(OBJ_QUEUE, "uri",  &hf_uri,        NULL, S_URI),
+    NEST(OBJ_QUEUE, "statistics", OBJ_QUEUE_STATISTICS),
+    LEAF(OBJ_QUEUE_STATISTICS, "callsInQueue",                  &hf_queue_calls_in_queue,           NULL, S_QUEUE_CALLS),
+    LEAF(OBJ_QUEUE_STATISTICS, "startTimeOfLongestCallInQueue", &hf_queue_longest_call_start,       NULL, S_NONE),
+    LEAF(OBJ_QUEUE_STATISTICS, "agentsReady",                   &hf_queue_agents_ready,             NULL, S_NONE),
+    LEAF(OBJ_QUEUE_STATISTICS, "agentsNotReady",                &hf_queue_agents_not_ready,         NULL, S_NONE),
+    LEAF(OBJ_QUEUE_STATISTICS, "agentsBusyOther",               &hf_queue_agents_busy_other,        NULL, S_NONE),
+    LEAF(OBJ_QUEUE_STATISTICS, "agentsLoggedOn",                &hf_queue_agents_logged_on,         NULL, S_NONE),
+    LEAF(OBJ_QUEUE_STATISTICS, "agentsTalkingInbound",          &hf_queue_agents_talking_inbound,   NULL, S_NONE),
+    LEAF(OBJ_QUEUE_STATISTICS, "agentsTalkingOutbound",         &hf_queue_agents_talking_outbound,  NULL, S_NONE),
+    LEAF(OBJ_QUEUE_STATISTICS, "agentsTalkingInternal",         &hf_queue_agents_talking_internal,  NULL, S_NONE),
+    LEAF(OBJ_QUEUE_STATISTICS, "agentsWrapUpNotReady",          &hf_queue_agents_wrap_up_not_ready, NULL, S_NONE),
+    LEAF(OBJ_QUEUE_STATISTICS, "agentsWrapUpReady",             &hf_queue_agents_wrap_up_ready,     NULL, S_NONE),
+};
+
+static void finish_user(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *, const vals_t *, gboolean);
+static void finish_reason(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *, const vals_t *, gboolean);
+static void finish_dialog(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *, const vals_t *, gboolean);
+static void finish_participant(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *, const vals_t *, gboolean);
+static void finish_call_variable(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *, const vals_t *, gboolean);
+static void finish_api_error(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *, const vals_t *, gboolean);
+static void finish_system(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *, const vals_t *, gboolean);
+static void finish_team(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *, const vals_t *, gboolean);
+static void finish_queue(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *, const vals_t *, gboolean);
+
+/* Indexed by obj_t. */
+static const obj_def_t obj_defs[OBJ_COUNT] = {
+    [OBJ_NONE]             = { NULL, NULL, "other", C_NONE, NULL },
+    [OBJ_UPDATE]           = { NULL, NULL, "other", C_NONE, NULL },
+    [OBJ_DATA]             = { NULL, NULL, "other", C_NONE, NULL },
+    [OBJ_USERS]            = { NULL, NULL, "user", C_NONE, NULL },
+    [OBJ_USER]             = { &hf_user, &ett_user, "user", C_USERS, finish_user },
+    [OBJ_REASON]           = { &hf_user_reason, &ett_reason, "user", C_NONE, finish_reason },
+    [OBJ_ROLES]            = { NULL, NULL, "user", C_NONE, NULL },
+    [OBJ_DIALOGS]          = { NULL, NULL, "dialog", C_NONE, NULL },
+    [OBJ_DIALOG]           = { &hf_dialog, &ett_dialog, "dialog", C_DIALOGS, finish_dialog },
+    [OBJ_MEDIA_PROPERTIES] = { &hf_dialog_media_properties, &ett_media_properties, "dialog", C_NONE, NULL },
+    [OBJ_CALL_VARIABLES]   = { NULL, NULL, "dialog", C_NONE, NULL },
+    [OBJ_CALL_VARIABLE]    = { &hf_call_variable, &ett_call_variable, "dialog", C_NONE, finish_call_variable },
+    [OBJ_PARTICIPANTS]     = { NULL, NULL, "dialog", C_NONE, NULL },
+    [OBJ_PARTICIPANT]      = { &hf_participant, &ett_participant, "dialog", C_NONE, finish_participant },
+    [OBJ_ACTIONS]          = { NULL, NULL, "dialog", C_NONE, NULL },
+    [OBJ_API_ERRORS]       = { NULL, NULL, "api_errors", C_NONE, NULL },
+    [OBJ_API_ERROR]        = { &hf_api_error, &ett_api_error, "api_errors", C_API_ERRORS, finish_api_error },
+    [OBJ_SYSTEM]           = { &hf_system, &ett_system, "system_info", C_NONE, finish_system },
+    [OBJ_TEAM]             = { &hf_team, &ett_team, "team", C_NONE, finish_team },
+    [OBJ_QUEUES]           = { NULL, NULL, "queue", C_NONE, NULL },
+    [OBJ_QUEUE]            = { &hf_queue, &ett_queue, "queue", C_QUEUES, finish_queue },
+    [OBJ_QUEUE_STATISTICS] = { &hf_queue_statistics, &ett_queue_statistics, "queue", C_NONE, NULL },
+};
+
+struct finesse_ctx {
+    packet_info *pinfo;
+    proto_tree  *tree;       /* the finesse subtree */
+    guint        escaping;   /* ESCAPED_* bits */
+    gboolean     malformed;
+};
+
+/* ---- Small helpers ------------------------------------------------------- */
+
+static gboolean
+is_ws(guint8 c)
 {
-    proto_tree_add_item(tree, proto_finesse, tvb, 0, -1, ENC_NA);
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Row for element `name` (any case) inside an object of type `parent`. */
+static const field_row_t *
+find_row(obj_t parent, const char *name)
+{
+    gsize i;
+
+    if (!name)
+        return NULL;
+    for (i = 0; i < G_N_ELEMENTS(field_rows); i++) {
+        if (field_rows[i].parent == parent && g_ascii_strcasecmp(field_rows[i].name, name) == 0)
+            return &field_rows[i];
+    }
+    return NULL;
+}
+
+/* First child element of `el` named `name` (any case), or NULL. */
+static xml_frame_t *
+child_ci(xml_frame_t *el, const char *name)
+{
+    xml_frame_t *f;
+
+    for (f = el ? el->first_child : NULL; f; f = f->next_sibling) {
+        if (f->type == XML_FRAME_TAG && f->name_orig_case && g_ascii_strcasecmp(f->name_orig_case, name) == 0)
+            return f;
+    }
+    return NULL;
+}
+
+static xml_frame_t *
+first_element(xml_frame_t *el)
+{
+    xml_frame_t *f;
+
+    for (f = el ? el->first_child : NULL; f; f = f->next_sibling) {
+        if (f->type == XML_FRAME_TAG)
+            return f;
+    }
+    return NULL;
+}
+
+/* Meaning of a known value (compared ignoring case), or NULL. */
+static const char *
+meaning_of(const string_string *m, const char *value)
+{
+    for (; m && m->value; m++) {
+        if (g_ascii_strcasecmp(m->value, value) == 0)
+            return m->strptr;
+    }
+    return NULL;
+}
+
+static gboolean
+value_is(const slot_val_t *sv, const char *want)
+{
+    return sv->value && g_ascii_strcasecmp(sv->value, want) == 0;
+}
+
+/* A value cut to FINESSE_INFO_MAX characters for the Info column. */
+static const char *
+info_value(packet_info *pinfo, const char *s)
+{
+    const char *cut;
+
+    if (g_utf8_strlen(s, -1) <= FINESSE_INFO_MAX)
+        return s;
+    cut = g_utf8_offset_to_pointer(s, FINESSE_INFO_MAX);
+    return wmem_strdup_printf(pinfo->pool, "%.*s" UTF8_HORIZONTAL_ELLIPSIS, (int)(cut - s), s);
+}
+
+/* Copy every slot of src that dst lacks (when `slots`), and add counters. */
+static void
+merge_vals(vals_t *dst, const vals_t *src, gboolean slots)
+{
+    int i;
+
+    for (i = 0; slots && i < S_COUNT; i++) {
+        if (!dst->s[i].value && src->s[i].value)
+            dst->s[i] = src->s[i];
+    }
+    for (i = 0; i < C_COUNT; i++)
+        dst->n[i] += src->n[i];
+}
+
+/* ---- Well-formedness (XML 1.0 2.1, 2.4, 3.1, 4.1) ------------------------ */
+
+typedef struct {
+    int         offset;    /* first offending byte, -1 when well-formed */
+    const char *what;
+    gboolean    too_deep;  /* nesting beyond FINESSE_MAX_DEPTH */
+} wf_result_t;
+
+static gboolean
+is_name_start(guint8 c)
+{
+    return g_ascii_isalpha(c) || c == '_' || c == ':' || c >= 0x80;
+}
+
+static gboolean
+is_name_char(guint8 c)
+{
+    return is_name_start(c) || g_ascii_isdigit(c) || c == '-' || c == '.';
+}
+
+/* Length of the entity or character reference at p[0] == '&' (XML 1.0 4.1;
+ * only the five predefined entities of 4.6, as Finesse declares no DTD), or
+ * 0 when it is not one. */
+static gsize
+reference_length(const guint8 *p, gsize n)
+{
+    static const char *const predefined[] = { "&lt;", "&gt;", "&amp;", "&quot;", "&apos;" };
+    gsize i;
+
+    if (n >= 4 && p[1] == '#') {
+        gboolean hex = p[2] == 'x';
+        guint32 cp = 0;
+        gsize j = hex ? 3 : 2, start = j;
+
+        for (; j < n && j < 12 && p[j] != ';'; j++) {
+            if (hex && g_ascii_isxdigit(p[j]))
+                cp = cp * 16 + (guint32)g_ascii_xdigit_value(p[j]);
+            else if (!hex && g_ascii_isdigit(p[j]))
+                cp = cp * 10 + (guint32)(p[j] - '0');
+            else
+                return 0;
+            if (cp > 0x10FFFF)
+                return 0;
+        }
+        if (j == start || j >= n || p[j] != ';')
+            return 0;
+        /* XML 1.0 2.2 Char */
+        if (!(cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+              (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF)))
+            return 0;
+        return j + 1;
+    }
+    for (i = 0; i < G_N_ELEMENTS(predefined); i++) {
+        gsize l = strlen(predefined[i]);
+        if (n >= l && memcmp(p, predefined[i], l) == 0)
+            return l;
+    }
+    return 0;
+}
+
+/* Offset of the first occurrence of `s` in buf[from, len), or -1. */
+static int
+find_str(const guint8 *buf, int from, int len, const char *s)
+{
+    int l = (int)strlen(s);
+    int i;
+
+    for (i = from; i + l <= len; i++) {
+        const guint8 *p = (const guint8 *)memchr(buf + i, s[0], (size_t)(len - l + 1 - i));
+        if (!p)
+            return -1;
+        i = (int)(p - buf);
+        if (memcmp(p, s, (size_t)l) == 0)
+            return i;
+    }
+    return -1;
+}
+
+/* Check that buf[0, len) is one well-formed XML document: UTF-8, one root
+ * element, matching start and end tags, quoted attribute values, valid
+ * references, no text outside the root. Linear in len; the open elements
+ * are kept in a fixed stack of FINESSE_MAX_DEPTH entries (deeper documents
+ * set too_deep and stop). Not checked: duplicate attributes, "]]>" in text,
+ * the contents of a DOCTYPE. */
+static void
+check_well_formed(const guint8 *buf, int len, wf_result_t *r)
+{
+    struct { int offset, length; } open[FINESSE_MAX_DEPTH];
+    int depth = 0, i = 0;
+    gboolean root_seen = FALSE, root_done = FALSE;
+    const gchar *bad;
+
+#define WF_FAIL(o, msg) do { r->offset = (o); r->what = (msg); return; } while (0)
+    r->offset = -1;
+    r->what = NULL;
+    r->too_deep = FALSE;
+
+    if (!g_utf8_validate((const gchar *)buf, len, &bad))
+        WF_FAIL((int)((const guint8 *)bad - buf), "not UTF-8 (or a NUL byte)");
+    while (i < len) {
+        guint8 c = buf[i];
+
+        if (c == '&') {
+            gsize rl = reference_length(buf + i, (gsize)(len - i));
+            if (depth == 0)
+                WF_FAIL(i, "a reference outside the root element");
+            if (rl == 0)
+                WF_FAIL(i, "'&' that starts no valid entity or character reference");
+            i += (int)rl;
+            continue;
+        }
+        if (c != '<') {
+            if (depth == 0 && !is_ws(c))
+                WF_FAIL(i, root_done ? "text after the root element" : "text before the root element");
+            i++;
+            continue;
+        }
+        if (i + 1 >= len)
+            WF_FAIL(i, "'<' at the end of the document");
+        if (buf[i + 1] == '?') {                       /* processing instruction (2.6) */
+            int e = find_str(buf, i + 2, len, "?>");
+            if (e < 0)
+                WF_FAIL(i, "unterminated processing instruction");
+            i = e + 2;
+            continue;
+        }
+        if (buf[i + 1] == '!') {
+            int e;
+            if (len - i >= 4 && memcmp(buf + i, "<!--", 4) == 0) {                /* 2.5 */
+                e = find_str(buf, i + 4, len, "-->");
+                if (e < 0)
+                    WF_FAIL(i, "unterminated comment");
+                i = e + 3;
+            } else if (len - i >= 9 && memcmp(buf + i, "<![CDATA[", 9) == 0) {     /* 2.7 */
+                if (depth == 0)
+                    WF_FAIL(i, "a CDATA section outside the root element");
+                e = find_str(buf, i + 9, len, "]]>");
+                if (e < 0)
+                    WF_FAIL(i, "unterminated CDATA section");
+                i = e + 3;
+            } else if (len - i >= 9 && memcmp(buf + i, "<!DOCTYPE", 9) == 0 && !root_seen) { /* 2.8 */
+                gboolean subset = FALSE;
+                for (e = i + 9; e < len; e++) {
+                    if (buf[e] == '[')
+                        subset = TRUE;
+                    else if (buf[e] == ']')
+                        subset = FALSE;
+                    else if (buf[e] == '>' && !subset)
+                        break;
+                }
+                if (e >= len)
+                    WF_FAIL(i, "unterminated document type declaration");
+                i = e + 1;
+            } else {
+                WF_FAIL(i, "markup declaration ('<!') where none is allowed");
+            }
+            continue;
+        }
+        if (buf[i + 1] == '/') {                       /* end tag (3.1) */
+            int n = i + 2, s = n;
+            if (n >= len || !is_name_start(buf[n]))
+                WF_FAIL(i, "end tag without a name");
+            while (n < len && is_name_char(buf[n]))
+                n++;
+            if (depth == 0)
+                WF_FAIL(i, "end tag without a start tag");
+            if (open[depth - 1].length != n - s || memcmp(buf + open[depth - 1].offset, buf + s, (size_t)(n - s)) != 0)
+                WF_FAIL(i, "end tag does not match the open element");
+            while (n < len && is_ws(buf[n]))
+                n++;
+            if (n >= len || buf[n] != '>')
+                WF_FAIL(i, "end tag not closed by '>'");
+            if (--depth == 0)
+                root_done = TRUE;
+            i = n + 1;
+            continue;
+        }
+        {                                              /* start tag (3.1) */
+            int n = i + 1, s = n, name_len;
+            gboolean empty = FALSE;
+
+            if (!is_name_start(buf[n]))
+                WF_FAIL(i, "'<' not followed by a name");
+            if (root_done)
+                WF_FAIL(i, "a second root element");
+            while (n < len && is_name_char(buf[n]))
+                n++;
+            name_len = n - s;
+            for (;;) {
+                int before = n;
+                guint8 q;
+                while (n < len && is_ws(buf[n]))
+                    n++;
+                if (n >= len)
+                    WF_FAIL(i, "start tag not closed");
+                if (buf[n] == '>') {
+                    n++;
+                    break;
+                }
+                if (buf[n] == '/') {
+                    if (n + 1 < len && buf[n + 1] == '>') {
+                        empty = TRUE;
+                        n += 2;
+                        break;
+                    }
+                    WF_FAIL(n, "'/' not followed by '>' in a start tag");
+                }
+                if (n == before || !is_name_start(buf[n]))
+                    WF_FAIL(n, "bad attribute (white space and a name expected)");
+                while (n < len && is_name_char(buf[n]))
+                    n++;
+                while (n < len && is_ws(buf[n]))
+                    n++;
+                if (n >= len || buf[n] != '=')
+                    WF_FAIL(n, "attribute without '='");
+                n++;
+                while (n < len && is_ws(buf[n]))
+                    n++;
+                if (n >= len || (buf[n] != '"' && buf[n] != '\''))
+                    WF_FAIL(n, "attribute value not quoted");
+                q = buf[n++];
+                while (n < len && buf[n] != q) {
+                    if (buf[n] == '<')
+                        WF_FAIL(n, "'<' in an attribute value");
+                    if (buf[n] == '&') {
+                        gsize rl = reference_length(buf + n, (gsize)(len - n));
+                        if (rl == 0)
+                            WF_FAIL(n, "'&' that starts no valid entity or character reference");
+                        n += (int)rl;
+                        continue;
+                    }
+                    n++;
+                }
+                if (n >= len)
+                    WF_FAIL(i, "unterminated attribute value");
+                n++;
+            }
+            root_seen = TRUE;
+            if (empty) {
+                if (depth == 0)
+                    root_done = TRUE;
+            } else {
+                if (depth >= FINESSE_MAX_DEPTH) {
+                    r->too_deep = TRUE;
+                    WF_FAIL(i, "elements nested too deeply");
+                }
+                open[depth].offset = s;
+                open[depth].length = name_len;
+                depth++;
+            }
+            i = n;
+        }
+    }
+    if (depth > 0)
+        WF_FAIL(open[depth - 1].offset - 1, "element not closed");
+    if (!root_seen)
+        WF_FAIL(0, "no element");
+#undef WF_FAIL
+}
+
+/* ---- Parsing one document ------------------------------------------------ */
+
+/* Tokenize `doc_tvb` with Wireshark's XML dissector and return its root
+ * frame (packet-xml.h), or NULL when the XML dissector is disabled. Keeps the
+ * XML dissector from appending "/XML" to the Protocol column. */
+static xml_frame_t *
+run_xml(finesse_ctx_t *fc, tvbuff_t *doc_tvb)
+{
+    packet_info *pinfo = fc->pinfo;
+    gboolean restore = col_get_writable(pinfo->cinfo, COL_PROTOCOL);
+
+    if (restore)
+        col_set_writable(pinfo->cinfo, COL_PROTOCOL, FALSE);
+    p_remove_proto_data(pinfo->pool, pinfo, proto_xml, 0);
+    TRY {
+        call_dissector_with_data(xml_handle, doc_tvb, pinfo, pref_show_xml_tree ? fc->tree : NULL, NULL);
+    }
+    FINALLY {
+        if (restore)
+            col_set_writable(pinfo->cinfo, COL_PROTOCOL, TRUE);
+    }
+    ENDTRY;
+    return (xml_frame_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xml, 0);
+}
+
+/* Turn `len` bytes of element content at `offset` in `tvb` into a document
+ * and parse it:
+ *  - content starting with '<' is literal XML (a lone CDATA section
+ *    "<![CDATA[...]]>" counts as its literal inner text);
+ *  - anything else is escaped text: it is unescaped (XML 1.0 4.1, 4.6) into
+ *    a new tvb shown as the data source "Finesse Update", and *escaped is
+ *    set.
+ * The document is checked for well-formedness (expert finesse.malformed; it
+ * is still parsed as far as the XML dissector goes) and nesting (expert
+ * finesse.too_deep; then it is not parsed). Returns the XML root frame or
+ * NULL; *doc receives the tvb the frames' offsets refer to. */
+static xml_frame_t *
+parse_content(finesse_ctx_t *fc, tvbuff_t *tvb, int offset, int len, xmppws_doc_t *doc, gboolean *escaped)
+{
+    packet_info *pinfo = fc->pinfo;
+    const guint8 *p;
+    int s = 0, e = len;
+    tvbuff_t *doc_tvb;
+    wf_result_t wf;
+    xml_frame_t *root;
+
+    *escaped = FALSE;
+    if (len <= 0)
+        return NULL;
+    p = tvb_get_ptr(tvb, offset, len);
+    while (s < e && is_ws(p[s]))
+        s++;
+    while (e > s && is_ws(p[e - 1]))
+        e--;
+    if (s == e)
+        return NULL;
+    if (p[s] == '<') {
+        if (e - s >= 12 && memcmp(p + s, "<![CDATA[", 9) == 0 && memcmp(p + e - 3, "]]>", 3) == 0 &&
+            find_str(p, s + 9, e - 3, "]]>") < 0)
+            doc_tvb = tvb_new_subset_length(tvb, offset + s + 9, e - s - 12);
+        else
+            doc_tvb = tvb_new_subset_length(tvb, offset, len);
+    } else {
+        gsize out_len = 0;
+        char *text = xmppws_xml_unescape(pinfo->pool, (const char *)p, (gsize)len, &out_len, NULL);
+
+        doc_tvb = tvb_new_child_real_data(tvb, (const guint8 *)text, (guint)out_len, (gint)out_len);
+        add_new_data_source(pinfo, doc_tvb, "Finesse Update");
+        *escaped = TRUE;
+    }
+    doc->tvb = doc_tvb;
+    doc->pinfo = pinfo;
+
+    len = tvb_captured_length(doc_tvb);
+    check_well_formed(len > 0 ? tvb_get_ptr(doc_tvb, 0, len) : (const guint8 *)"", len, &wf);
+    if (wf.too_deep) {
+        proto_tree_add_expert_format(fc->tree, pinfo, &ei_too_deep, doc_tvb, wf.offset, 1,
+                                     "Finesse notification nests elements deeper than %d levels (at offset %d of "
+                                     "the %s); not decoded. Finesse objects nest fewer than 10 levels: check "
+                                     "what published this item", FINESSE_MAX_DEPTH, wf.offset,
+                                     *escaped ? "unescaped document" : "notification");
+        fc->malformed = TRUE;
+        return NULL;
+    }
+    if (wf.offset >= 0) {
+        proto_tree_add_expert_format(fc->tree, pinfo, &ei_malformed, doc_tvb, wf.offset,
+                                     wf.offset < len ? 1 : 0,
+                                     "Finesse notification is not well-formed XML%s: %s (offset %d); decoded as "
+                                     "far as it goes. Check how the publisher escaped the <Update> document "
+                                     "(XML 1.0 2.1; Cisco Finesse Notifications)",
+                                     *escaped ? " after unescaping" : "", wf.what, wf.offset);
+        fc->malformed = TRUE;
+    }
+
+    root = run_xml(fc, doc_tvb);
+    if (!root)
+        proto_tree_add_expert(fc->tree, pinfo, &ei_xml_disabled, doc_tvb, 0, -1);
+    return root;
+}
+
+/* Bytes between the end of el's start tag and the start of its end tag, in
+ * doc->tvb. FALSE for an empty-element tag or an element left open. */
+static gboolean
+content_span(const xmppws_doc_t *doc, xml_frame_t *el, int *offset, int *len)
+{
+    int start = el->start_offset, end = el->start_offset + el->length;
+    int from = start, gt, i;
+    xml_frame_t *a;
+
+    if (end > (int)tvb_captured_length(doc->tvb) || el->length < 3)
+        return FALSE;
+    for (a = el->first_child; a; a = a->next_sibling) {
+        if (a->type == XML_FRAME_ATTRIB && a->start_offset + a->length > from)
+            from = a->start_offset + a->length;
+    }
+    gt = tvb_find_guint8(doc->tvb, from, end - from, '>');
+    if (gt < 0 || tvb_get_guint8(doc->tvb, gt - 1) == '/')
+        return FALSE;
+    for (i = end - 2; i > gt; i--) {
+        if (tvb_get_guint8(doc->tvb, i) == '<' && tvb_get_guint8(doc->tvb, i + 1) == '/') {
+            *offset = gt + 1;
+            *len = i - (gt + 1);
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/* ---- Walking objects ----------------------------------------------------- */
+
+/* Text of a leaf element (unescaped, trimmed) and the span of its text in
+ * doc->tvb. NULL when it has no text. */
+static const char *
+leaf_text(const xmppws_doc_t *doc, xml_frame_t *el, int *offset, int *len)
+{
+    xml_frame_t *f;
+    int s = -1, e = -1;
+    const char *v;
+
+    for (f = el->first_child; f; f = f->next_sibling) {
+        if (f->type != XML_FRAME_CDATA)
+            continue;
+        if (s < 0)
+            s = f->start_offset;
+        e = f->start_offset + f->length;
+    }
+    if (s < 0)
+        return NULL;
+    v = xmppws_text(doc, el);
+    if (!v || !*v)
+        return NULL;
+    *offset = s;
+    *len = e - s;
+    return v;
+}
+
+/* An element no row knows: its text, or the number of its children. */
+static void
+add_other(const xmppws_doc_t *doc, proto_tree *tree, xml_frame_t *el)
+{
+    int off = 0, len = 0;
+    const char *v = first_element(el) ? NULL : leaf_text(doc, el, &off, &len);
+
+    if (v)
+        proto_tree_add_string_format(tree, hf_other, doc->tvb, off, len, v, "%s: %s", el->name_orig_case, v);
+    else
+        proto_tree_add_string_format(tree, hf_other, doc->tvb, el->start_offset, el->length, "",
+                                     "%s (%u elements)", el->name_orig_case, xmppws_el_child_count(el));
+}
+
+/* Add the field of a leaf row at the text's bytes: the string as sent, with
+ * its meaning appended to the item text when the value is a known one; an
+ * FT_INT32 field when the row's field is numeric (not a number: shown as
+ * other). Remembers the value in its slot. */
+static void
+add_leaf(const xmppws_doc_t *doc, proto_tree *tree, const field_row_t *row, xml_frame_t *el, vals_t *v)
+{
+    int off = 0, len = 0;
+    const char *text = leaf_text(doc, el, &off, &len);
+    proto_item *pi;
+
+    if (!text)
+        return;
+    if (proto_registrar_get_ftype(*row->hf) == FT_INT32) {
+        gint32 n;
+        if (!ws_strtoi32(text, NULL, &n)) {
+            proto_tree_add_string_format(tree, hf_other, doc->tvb, off, len, text, "%s: %s (not a number)",
+                                         el->name_orig_case, text);
+            return;
+        }
+        proto_tree_add_int(tree, *row->hf, doc->tvb, off, len, n);
+    } else {
+        const char *meaning = row->meanings ? meaning_of(row->meanings, text) : NULL;
+        pi = proto_tree_add_string(tree, *row->hf, doc->tvb, off, len, text);
+        if (meaning)
+            proto_item_append_text(pi, " (%s)", meaning);
+    }
+    if (row->slot != S_NONE && !v->s[row->slot].value) {
+        v->s[row->slot].value = text;
+        v->s[row->slot].tvb = doc->tvb;
+        v->s[row->slot].offset = off;
+        v->s[row->slot].length = len;
+    }
+}
+
+/* Walk element `el` as an object of type `type`: an item and subtree when the
+ * object has one, a field per known child element, nested objects, and an
+ * "other" item for every unknown child. Values go to *out (slots only when
+ * the parent wants them; counters always). Recursion follows the schema and
+ * stops at FINESSE_MAX_OBJ_DEPTH. The data row of <Update> is skipped: it is
+ * resolved by dissect_notification(). */
+static void
+walk_object(finesse_ctx_t *fc, const xmppws_doc_t *doc, xml_frame_t *el, obj_t type, proto_tree *parent_tree,
+            gboolean isolated, int depth, vals_t *out)
+{
+    const obj_def_t *def = &obj_defs[type];
+    proto_item *item = NULL;
+    proto_tree *tree = parent_tree;
+    xml_frame_t *c;
+    vals_t *local = wmem_new0(fc->pinfo->pool, vals_t);
+
+    if (def->hf) {
+        item = proto_tree_add_item(parent_tree, *def->hf, doc->tvb, el->start_offset, el->length, ENC_NA);
+        tree = proto_item_add_subtree(item, *def->ett);
+    }
+    for (c = el->first_child; c; c = c->next_sibling) {
+        const field_row_t *row;
+
+        if (c->type != XML_FRAME_TAG)
+            continue;
+        row = find_row(type, c->name_orig_case);
+        if (row && row->child == OBJ_DATA)
+            continue;
+        if (!row || (!row->hf && depth >= FINESSE_MAX_OBJ_DEPTH)) {
+            if (type == OBJ_DATA)
+                proto_tree_add_expert_format(tree, fc->pinfo, &ei_unknown_data, doc->tvb, c->start_offset,
+                                             c->length, "Finesse <data> holds <%s>, not an object this dissector "
+                                             "knows (User, Dialog(s), Team, Queue(s), SystemInfo, apiErrors)",
+                                             c->name_orig_case);
+            add_other(doc, tree, c);
+            continue;
+        }
+        if (row->hf) {
+            add_leaf(doc, tree, row, c, local);
+        } else {
+            vals_t *child = wmem_new0(fc->pinfo->pool, vals_t);
+            walk_object(fc, doc, c, row->child, tree, isolated || row->isolate, depth + 1, child);
+            merge_vals(local, child, !row->isolate);
+        }
+    }
+    if (def->count != C_NONE)
+        local->n[def->count]++;
+    if (def->finish)
+        def->finish(fc, doc->tvb, el, item, tree, local, isolated);
+    merge_vals(out, local, TRUE);
+}
+
+/* ---- Per-object completion: item text and expert infos ------------------- */
+
+/* User (User object; User notification). A top-level user whose state is
+ * LOGOUT gets expert finesse.logout. */
+static void
+finish_user(finesse_ctx_t *fc, tvbuff_t *tvb _U_, xml_frame_t *el _U_, proto_item *item, proto_tree *tree _U_,
+            const vals_t *v, gboolean isolated)
+{
+    const char *who = v->s[S_USER_ID].value ? v->s[S_USER_ID].value : v->s[S_USER_NAME].value;
+    const slot_val_t *reason = v->s[S_REASON_CODE].value ? &v->s[S_REASON_CODE] : &v->s[S_REASON_ID];
+
+    if (who)
+        proto_item_append_text(item, " %s", who);
+    if (v->s[S_USER_STATE].value)
+        proto_item_append_text(item, " %s", v->s[S_USER_STATE].value);
+    if (!isolated && value_is(&v->s[S_USER_STATE], "LOGOUT")) {
+        const slot_val_t *at = &v->s[S_USER_STATE];
+        proto_tree_add_expert_format(tree, fc->pinfo, &ei_logout, at->tvb, at->offset, at->length,
+                                     "Finesse user %s is now LOGOUT%s%s%s%s: the agent is signed out and gets no "
+                                     "calls. If not requested, check the reason code (forced sign-outs carry "
+                                     "one) and the desktop's XMPP connection (Finesse User notification)",
+                                     who ? who : "?", reason->value ? " (reason " : "",
+                                     reason->value ? reason->value : "",
+                                     v->s[S_REASON_LABEL].value ? " " : "",
+                                     reason->value ? (v->s[S_REASON_LABEL].value ? wmem_strdup_printf(
+                                         fc->pinfo->pool, "%s)", v->s[S_REASON_LABEL].value) : ")") : "");
+    }
+}
+
+static void
+finish_reason(finesse_ctx_t *fc _U_, tvbuff_t *tvb _U_, xml_frame_t *el _U_, proto_item *item, proto_tree *tree _U_,
+              const vals_t *v, gboolean isolated _U_)
+{
+    if (v->s[S_REASON_CODE].value)
+        proto_item_append_text(item, " %s", v->s[S_REASON_CODE].value);
+    if (v->s[S_REASON_LABEL].value)
+        proto_item_append_text(item, " %s", v->s[S_REASON_LABEL].value);
+}
+
+static void
+finish_dialog(finesse_ctx_t *fc _U_, tvbuff_t *tvb _U_, xml_frame_t *el _U_, proto_item *item, proto_tree *tree _U_,
+              const vals_t *v, gboolean isolated _U_)
+{
+    if (v->s[S_DIALOG_ID].value)
+        proto_item_append_text(item, " %s", v->s[S_DIALOG_ID].value);
+    if (v->s[S_DIALOG_STATE].value)
+        proto_item_append_text(item, " %s", v->s[S_DIALOG_STATE].value);
+}
+
+static void
+finish_participant(finesse_ctx_t *fc _U_, tvbuff_t *tvb _U_, xml_frame_t *el _U_, proto_item *item,
+                   proto_tree *tree _U_, const vals_t *v, gboolean isolated _U_)
+{
+    if (v->s[S_PART_ADDRESS].value)
+        proto_item_append_text(item, " %s", v->s[S_PART_ADDRESS].value);
+    if (v->s[S_PART_STATE].value)
+        proto_item_append_text(item, " %s", v->s[S_PART_STATE].value);
+}
+
+static void
+finish_call_variable(finesse_ctx_t *fc _U_, tvbuff_t *tvb _U_, xml_frame_t *el _U_, proto_item *item,
+                     proto_tree *tree _U_, const vals_t *v, gboolean isolated _U_)
+{
+    if (v->s[S_CV_NAME].value)
+        proto_item_append_text(item, " %s = %s", v->s[S_CV_NAME].value,
+                               v->s[S_CV_VALUE].value ? v->s[S_CV_VALUE].value : "");
+}
+
+/* apiError (Dialog CTI Error Notification; asynchronous errors): expert
+ * finesse.api_error with the error's type, message and data. */
+static void
+finish_api_error(finesse_ctx_t *fc, tvbuff_t *tvb, xml_frame_t *el, proto_item *item, proto_tree *tree,
+                 const vals_t *v, gboolean isolated _U_)
+{
+    const char *type = v->s[S_ERR_TYPE].value, *msg = v->s[S_ERR_MESSAGE].value, *data = v->s[S_ERR_DATA].value;
+
+    proto_item_append_text(item, " %s: %s", type ? type : "?", msg ? msg : "?");
+    proto_tree_add_expert_format(tree, fc->pinfo, &ei_api_error, tvb, el->start_offset, el->length,
+                                 "Finesse API error %s: %s (errorData %s): a request (or the CTI operation behind "
+                                 "it) failed asynchronously. Match it to the REST request by requestId and check "
+                                 "the agent's state and the CTI server (Finesse Dialog CTI Error Notification)",
+                                 type ? type : "?", msg ? msg : "?", data ? data : "none");
+}
+
+/* SystemInfo (SystemInfo object): expert finesse.out_of_service when the
+ * status is OUT_OF_SERVICE. */
+static void
+finish_system(finesse_ctx_t *fc, tvbuff_t *tvb _U_, xml_frame_t *el _U_, proto_item *item, proto_tree *tree,
+              const vals_t *v, gboolean isolated _U_)
+{
+    const slot_val_t *st = &v->s[S_SYS_STATUS];
+
+    if (st->value)
+        proto_item_append_text(item, " %s", st->value);
+    if (value_is(st, "OUT_OF_SERVICE")) {
+        const char *why = v->s[S_SYS_REASON].value;
+        proto_tree_add_expert_format(tree, fc->pinfo, &ei_out_of_service, st->tvb, st->offset, st->length,
+                                     "Finesse is OUT_OF_SERVICE%s%s%s: it lost its CTI connection (or a service it "
+                                     "depends on); agents cannot change state or handle calls until IN_SERVICE. "
+                                     "Check the CTI server/PG link and the Finesse services (SystemInfo object)",
+                                     why ? " (" : "", why ? why : "", why ? ")" : "");
+    }
+}
+
+/* Team (Team notification): the number of its users as a generated field. */
+static void
+finish_team(finesse_ctx_t *fc _U_, tvbuff_t *tvb, xml_frame_t *el, proto_item *item, proto_tree *tree,
+            const vals_t *v, gboolean isolated _U_)
+{
+    proto_item *pi;
+
+    if (v->s[S_TEAM_ID].value)
+        proto_item_append_text(item, " %s", v->s[S_TEAM_ID].value);
+    if (v->s[S_TEAM_NAME].value)
+        proto_item_append_text(item, " %s", v->s[S_TEAM_NAME].value);
+    proto_item_append_text(item, " (%u user%s)", v->n[C_USERS], plurality(v->n[C_USERS], "", "s"));
+    pi = proto_tree_add_uint(tree, hf_team_user_count, tvb, el->start_offset, el->length, v->n[C_USERS]);
+    proto_item_set_generated(pi);
+}
+
+/* Queue (Queue object). Without an <id>, the id is the last segment of its
+ * uri (/finesse/api/Queue/{id}), added as a generated field. */
+static void
+finish_queue(finesse_ctx_t *fc _U_, tvbuff_t *tvb _U_, xml_frame_t *el _U_, proto_item *item, proto_tree *tree,
+             const vals_t *v, gboolean isolated _U_)
+{
+    const char *id = v->s[S_QUEUE_ID].value;
+
+    if (!id && v->s[S_URI].value) {
+        const slot_val_t *u = &v->s[S_URI];
+        const char *slash = strrchr(u->value, '/');
+        if (slash && slash[1]) {
+            proto_item *pi = proto_tree_add_string(tree, hf_queue_id, u->tvb, u->offset, u->length, slash + 1);
+            proto_item_set_generated(pi);
+            id = slash + 1;
+        }
+    }
+    if (id)
+        proto_item_append_text(item, " %s", id);
+    if (v->s[S_QUEUE_NAME].value)
+        proto_item_append_text(item, " %s", v->s[S_QUEUE_NAME].value);
+}
+
+/* ---- The notification ---------------------------------------------------- */
+
+/* One-line summary (Info column), e.g. "Finesse PUT User administrator
+ * NOT_READY (reason 32762 Lunch)". `kind` is the payload's obj_t. */
+static void
+build_summary(finesse_ctx_t *fc, wmem_strbuf_t *sb, const vals_t *u, const vals_t *d, obj_t kind,
+              xml_frame_t *payload)
+{
+    packet_info *pinfo = fc->pinfo;
+    const slot_val_t *s = d->s;
+
+#define SV(slot) info_value(pinfo, s[slot].value)
+    if (u->s[S_EVENT].value) {
+        char *ev = wmem_strdup(pinfo->pool, info_value(pinfo, u->s[S_EVENT].value));
+        wmem_strbuf_append_printf(sb, " %s", ascii_strup_inplace(ev));
+    }
+    switch (kind) {
+    case OBJ_USER:
+    case OBJ_USERS: {
+        const slot_t reason = s[S_REASON_CODE].value ? S_REASON_CODE : S_REASON_ID;
+        wmem_strbuf_append(sb, " User");
+        if (s[S_USER_ID].value || s[S_USER_NAME].value)
+            wmem_strbuf_append_printf(sb, " %s", s[S_USER_ID].value ? SV(S_USER_ID) : SV(S_USER_NAME));
+        if (s[S_USER_STATE].value)
+            wmem_strbuf_append_printf(sb, " %s", SV(S_USER_STATE));
+        if (s[reason].value)
+            wmem_strbuf_append_printf(sb, " (reason %s%s%s)", SV(reason), s[S_REASON_LABEL].value ? " " : "",
+                                      s[S_REASON_LABEL].value ? SV(S_REASON_LABEL) : "");
+        if (s[S_USER_PENDING].value)
+            wmem_strbuf_append_printf(sb, " (pending %s)", SV(S_USER_PENDING));
+        if (d->n[C_USERS] > 1)
+            wmem_strbuf_append_printf(sb, " (+%u more)", d->n[C_USERS] - 1);
+        break;
+    }
+    case OBJ_DIALOG:
+    case OBJ_DIALOGS:
+        wmem_strbuf_append(sb, " Dialog");
+        if (s[S_DIALOG_ID].value)
+            wmem_strbuf_append_printf(sb, " %s", SV(S_DIALOG_ID));
+        if (s[S_DIALOG_STATE].value)
+            wmem_strbuf_append_printf(sb, " %s", SV(S_DIALOG_STATE));
+        if (s[S_DIALOG_FROM].value)
+            wmem_strbuf_append_printf(sb, " from %s", SV(S_DIALOG_FROM));
+        if (d->n[C_DIALOGS] > 1)
+            wmem_strbuf_append_printf(sb, " (+%u more)", d->n[C_DIALOGS] - 1);
+        break;
+    case OBJ_API_ERRORS:
+    case OBJ_API_ERROR:
+        wmem_strbuf_append(sb, " apiErrors");
+        if (s[S_ERR_TYPE].value || s[S_ERR_MESSAGE].value)
+            wmem_strbuf_append_printf(sb, " %s: %s", s[S_ERR_TYPE].value ? SV(S_ERR_TYPE) : "?",
+                                      s[S_ERR_MESSAGE].value ? SV(S_ERR_MESSAGE) : "?");
+        if (d->n[C_API_ERRORS] > 1)
+            wmem_strbuf_append_printf(sb, " (+%u more)", d->n[C_API_ERRORS] - 1);
+        break;
+    case OBJ_SYSTEM:
+        wmem_strbuf_append(sb, " SystemInfo");
+        if (s[S_SYS_STATUS].value)
+            wmem_strbuf_append_printf(sb, " %s", SV(S_SYS_STATUS));
+        break;
+    case OBJ_TEAM:
+        wmem_strbuf_append(sb, " Team");
+        if (s[S_TEAM_ID].value || s[S_TEAM_NAME].value)
+            wmem_strbuf_append_printf(sb, " %s", s[S_TEAM_ID].value ? SV(S_TEAM_ID) : SV(S_TEAM_NAME));
+        wmem_strbuf_append_printf(sb, " (%u user%s)", d->n[C_USERS], plurality(d->n[C_USERS], "", "s"));
+        break;
+    case OBJ_QUEUE:
+    case OBJ_QUEUES: {
+        const char *id = s[S_QUEUE_ID].value;
+        if (!id && s[S_URI].value && strrchr(s[S_URI].value, '/'))
+            id = strrchr(s[S_URI].value, '/') + 1;
+        wmem_strbuf_append(sb, " Queue");
+        if (id && *id)
+            wmem_strbuf_append_printf(sb, " %s", info_value(pinfo, id));
+        if (s[S_QUEUE_NAME].value)
+            wmem_strbuf_append_printf(sb, " %s", SV(S_QUEUE_NAME));
+        if (s[S_QUEUE_CALLS].value)
+            wmem_strbuf_append_printf(sb, " (%s in queue)", SV(S_QUEUE_CALLS));
+        if (d->n[C_QUEUES] > 1)
+            wmem_strbuf_append_printf(sb, " (+%u more)", d->n[C_QUEUES] - 1);
+        break;
+    }
+    default:
+        if (payload && payload->name_orig_case)
+            wmem_strbuf_append_printf(sb, " %s", info_value(pinfo, payload->name_orig_case));
+        break;
+    }
+    if (fc->malformed)
+        wmem_strbuf_append(sb, " [not well-formed]");
+#undef SV
+}
+
+/* The whole notification: parse the <notification> content (escaped or
+ * literal), find <Update> (or take the root element as the payload when it
+ * is not an Update), resolve <data> (literal children, or escaped text parsed
+ * as a second document), then add the generated kind and escaping, the
+ * Update's fields and the payload objects, and build the summary. */
+static void
+dissect_notification(finesse_ctx_t *fc, tvbuff_t *tvb, wmem_strbuf_t *summary)
+{
+    packet_info *pinfo = fc->pinfo;
+    xmppws_doc_t doc, data_doc;
+    xml_frame_t *root, *top, *update = NULL, *data = NULL, *payload_parent = NULL, *payload;
+    gboolean escaped = FALSE;
+    const field_row_t *row;
+    obj_t kind = OBJ_NONE;
+    vals_t *uv = wmem_new0(pinfo->pool, vals_t), *dv = wmem_new0(pinfo->pool, vals_t);
+    proto_item *pi;
+    int len = (int)tvb_captured_length(tvb);
+
+    if (len > FINESSE_MAX_PAYLOAD) {
+        proto_tree_add_expert_format(fc->tree, pinfo, &ei_too_large, tvb, 0, len,
+                                     "Finesse notification of %d bytes is larger than %d bytes; not decoded. Finesse "
+                                     "objects are a few KiB: check what published this item", len,
+                                     FINESSE_MAX_PAYLOAD);
+        wmem_strbuf_append(summary, " (too large)");
+        return;
+    }
+    root = parse_content(fc, tvb, 0, len, &doc, &escaped);
+    if (escaped)
+        fc->escaping |= ESCAPED_UPDATE;
+    top = first_element(root);
+    data_doc = doc;
+    if (top && g_ascii_strcasecmp(top->name_orig_case, "Update") == 0) {
+        update = top;
+        data = child_ci(update, "data");
+    } else if (top) {
+        payload_parent = root;   /* a bare object, published without <Update> */
+    }
+    if (data) {
+        int off, clen;
+        if (first_element(data)) {
+            payload_parent = data;
+        } else if (content_span(&doc, data, &off, &clen)) {
+            payload_parent = parse_content(fc, doc.tvb, off, clen, &data_doc, &escaped);
+            if (escaped)
+                fc->escaping |= ESCAPED_DATA;
+        }
+    }
+    payload = first_element(payload_parent);
+    if (payload && (row = find_row(OBJ_DATA, payload->name_orig_case)) != NULL)
+        kind = row->child;
+
+    pi = proto_tree_add_string(fc->tree, hf_kind, tvb, 0, 0, obj_defs[kind].kind);
+    proto_item_set_generated(pi);
+    if (root) {
+        pi = proto_tree_add_uint(fc->tree, hf_escaping, tvb, 0, 0, fc->escaping);
+        proto_item_set_generated(pi);
+    }
+    if (update)
+        walk_object(fc, &doc, update, OBJ_UPDATE, fc->tree, FALSE, 0, uv);
+    if (payload_parent)
+        walk_object(fc, &data_doc, payload_parent, OBJ_DATA, fc->tree, FALSE, 0, dv);
+
+    if (!root && !fc->malformed) {
+        wmem_strbuf_append(summary, " (empty)");
+        return;
+    }
+    build_summary(fc, summary, uv, dv, kind, payload ? payload : top);
+}
+
+/* Dissector "finesse": tvb = the content of a pubsub <notification/> item
+ * payload as sent; data = finesse_call_t (packet-finesse-xmpp.h) or NULL.
+ * The summary is appended to call->summary; with NULL data (direct use, a
+ * fuzzer) it goes to the Protocol and Info columns instead. */
+static int
+dissect_finesse(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    finesse_call_t *call = (finesse_call_t *)data;
+    finesse_ctx_t fc;
+    proto_item *ti;
+    wmem_strbuf_t *summary = wmem_strbuf_new(pinfo->pool, "Finesse");
+
+    memset(&fc, 0, sizeof fc);
+    fc.pinfo = pinfo;
+    ti = proto_tree_add_item(tree, proto_finesse, tvb, 0, -1, ENC_NA);
+    fc.tree = proto_item_add_subtree(ti, ett_finesse);
+
+    TRY {
+        dissect_notification(&fc, tvb, summary);
+    }
+    CATCH_NONFATAL_ERRORS {
+        show_exception(tvb, pinfo, fc.tree, EXCEPT_CODE, GET_MESSAGE);
+    }
+    ENDTRY;
+
+    proto_item_append_text(ti, ", %s", wmem_strbuf_get_str(summary) + strlen("Finesse "));
+    if (call) {
+        if (call->summary)
+            wmem_strbuf_append(call->summary, wmem_strbuf_get_str(summary));
+    } else {
+        col_set_str(pinfo->cinfo, COL_PROTOCOL, "Finesse");
+        col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(summary));
+    }
     return tvb_captured_length(tvb);
 }
+
+/* ---- Registration -------------------------------------------------------- */
 
 void
 proto_register_finesse(void)
 {
+#define STR(var, name, abbrev, blurb) \
+    { &var, { name, abbrev, FT_STRING, BASE_NONE, NULL, 0x0, blurb, HFILL } }
+#define OBJ(var, name, abbrev, blurb) \
+    { &var, { name, abbrev, FT_NONE, BASE_NONE, NULL, 0x0, blurb, HFILL } }
+#define INT(var, name, abbrev, blurb) \
+    { &var, { name, abbrev, FT_INT32, BASE_DEC, NULL, 0x0, blurb, HFILL } }
+    static hf_register_info hf[] = {
+        STR(hf_kind, "Kind", "finesse.kind",
+            "Payload type: user, dialog, team, queue, system_info, api_errors or other (generated)"),
+        { &hf_escaping, { "Escaping", "finesse.escaping", FT_UINT8, BASE_DEC, VALS(escaping_vals), 0x0,
+            "How the <Update> was carried: 0 literal XML, 1 whole <Update> escaped, 2 <data> escaped, 3 both "
+            "(generated)", HFILL } },
+        STR(hf_event, "Event", "finesse.event", "Update/event as sent: PUT, POST or DELETE (case varies)"),
+        STR(hf_request_id, "Request ID", "finesse.request_id",
+            "Update/requestId: the REST request that caused it (absent or empty when unsolicited)"),
+        STR(hf_source, "Source", "finesse.source", "Update/source: URI of the changed object"),
+        STR(hf_uri, "URI", "finesse.uri", "uri of an object"),
+        STR(hf_other, "Other element", "finesse.other", "An element this dissector has no field for"),
+
+        OBJ(hf_user, "User", "finesse.user", "User object"),
+        STR(hf_user_id, "Login ID", "finesse.user.id", "User/loginId"),
+        STR(hf_user_name, "Login name", "finesse.user.name", "User/loginName"),
+        STR(hf_user_first_name, "First name", "finesse.user.first_name", "User/firstName"),
+        STR(hf_user_last_name, "Last name", "finesse.user.last_name", "User/lastName"),
+        STR(hf_user_extension, "Extension", "finesse.user.extension", "User/extension"),
+        STR(hf_user_state, "State", "finesse.user.state",
+            "User/state as sent: LOGIN, LOGOUT, NOT_READY, READY, RESERVED, RESERVED_OUTBOUND, "
+            "RESERVED_OUTBOUND_PREVIEW, TALKING, HOLD, WORK, WORK_READY"),
+        STR(hf_user_pending_state, "Pending state", "finesse.user.pending_state", "User/pendingState"),
+        STR(hf_user_reason_code, "Reason code", "finesse.user.reason_code",
+            "User/reasonCodeId and User/ReasonCode/code"),
+        STR(hf_user_reason_code_id, "Reason code ID", "finesse.user.reason_code_id",
+            "User/ReasonCode/id (database id of the reason code)"),
+        STR(hf_user_reason_label, "Reason label", "finesse.user.reason_label", "User/ReasonCode/label"),
+        STR(hf_user_reason_category, "Reason category", "finesse.user.reason_category",
+            "User/ReasonCode/category: NOT_READY or LOGOUT"),
+        OBJ(hf_user_reason, "Reason code", "finesse.user.reason", "User/ReasonCode object"),
+        STR(hf_user_state_change_time, "State change time", "finesse.user.state_change_time",
+            "User/stateChangeTime (ISO 8601, UTC)"),
+        STR(hf_user_team, "Team", "finesse.user.team", "User/teamName"),
+        STR(hf_user_team_id, "Team ID", "finesse.user.team_id", "User/teamId"),
+        STR(hf_user_role, "Role", "finesse.user.role", "User/roles/role: Agent, Supervisor, Admin"),
+
+        OBJ(hf_dialog, "Dialog", "finesse.dialog", "Dialog object"),
+        STR(hf_dialog_id, "Dialog ID", "finesse.dialog.id", "Dialog/id"),
+        STR(hf_dialog_secondary_id, "Secondary ID", "finesse.dialog.secondary_id", "Dialog/secondaryId"),
+        STR(hf_dialog_associated_uri, "Associated dialog", "finesse.dialog.associated_uri",
+            "Dialog/associatedDialogUri"),
+        STR(hf_dialog_state, "State", "finesse.dialog.state",
+            "Dialog/state as sent: INITIATING, INITIATED, ALERTING, ACTIVE, FAILED, DROPPED, ACCEPTED; non-voice "
+            "OFFERED, PAUSED, WRAPPING_UP, INTERRUPTED, CLOSED, UNKNOWN"),
+        STR(hf_dialog_media_type, "Media type", "finesse.dialog.media_type", "Dialog/mediaType"),
+        STR(hf_dialog_from_address, "From address", "finesse.dialog.from_address", "Dialog/fromAddress"),
+        STR(hf_dialog_to_address, "To address", "finesse.dialog.to_address", "Dialog/toAddress"),
+        OBJ(hf_dialog_media_properties, "Media properties", "finesse.dialog.media_properties",
+            "Dialog/mediaProperties"),
+        STR(hf_dialog_dialed_number, "Dialed number", "finesse.dialog.dialed_number",
+            "Dialog/mediaProperties/dialedNumber"),
+        STR(hf_dialog_dnis, "DNIS", "finesse.dialog.dnis", "Dialog/mediaProperties/DNIS"),
+        STR(hf_dialog_call_type, "Call type", "finesse.dialog.call_type", "Dialog/mediaProperties/callType"),
+        STR(hf_dialog_queue, "Queue", "finesse.dialog.queue", "Dialog/mediaProperties/queueName"),
+        STR(hf_dialog_queue_number, "Queue number", "finesse.dialog.queue_number",
+            "Dialog/mediaProperties/queueNumber"),
+        STR(hf_dialog_wrap_up_reason, "Wrap-up reason", "finesse.dialog.wrap_up_reason",
+            "Dialog/mediaProperties/wrapUpReason"),
+        OBJ(hf_participant, "Participant", "finesse.participant", "Dialog/participants/Participant"),
+        STR(hf_participant_media_address, "Media address", "finesse.participant.media_address",
+            "Participant/mediaAddress (extension)"),
+        STR(hf_participant_media_address_type, "Media address type", "finesse.participant.media_address_type",
+            "Participant/mediaAddressType"),
+        STR(hf_participant_state, "State", "finesse.participant.state",
+            "Participant/state as sent: INITIATING, INITIATED, ALERTING, ACTIVE, FAILED, HELD, DROPPED, "
+            "WRAP_UP, ACCEPTED, ..."),
+        STR(hf_participant_state_cause, "State cause", "finesse.participant.state_cause", "Participant/stateCause"),
+        STR(hf_participant_action, "Action", "finesse.participant.action",
+            "Participant/actions/action: an action the participant may take"),
+        STR(hf_participant_start_time, "Start time", "finesse.participant.start_time", "Participant/startTime"),
+        STR(hf_participant_state_change_time, "State change time", "finesse.participant.state_change_time",
+            "Participant/stateChangeTime"),
+        OBJ(hf_call_variable, "Call variable", "finesse.call_variable",
+            "Dialog/mediaProperties/callvariables/CallVariable"),
+        STR(hf_call_variable_name, "Name", "finesse.call_variable.name", "CallVariable/name"),
+        STR(hf_call_variable_value, "Value", "finesse.call_variable.value", "CallVariable/value"),
+
+        OBJ(hf_api_error, "API error", "finesse.api_error", "apiErrors/apiError"),
+        STR(hf_api_error_type, "Error type", "finesse.api_error.type", "apiError/errorType"),
+        STR(hf_api_error_message, "Error message", "finesse.api_error.message", "apiError/errorMessage"),
+        STR(hf_api_error_data, "Error data", "finesse.api_error.data", "apiError/errorData"),
+
+        OBJ(hf_system, "SystemInfo", "finesse.system", "SystemInfo object"),
+        STR(hf_system_status, "Status", "finesse.system.status", "SystemInfo/status: IN_SERVICE or OUT_OF_SERVICE"),
+        STR(hf_system_status_reason, "Status reason", "finesse.system.status_reason", "SystemInfo/statusReason"),
+        STR(hf_system_deployment_type, "Deployment type", "finesse.system.deployment_type",
+            "SystemInfo/deploymentType"),
+        STR(hf_system_xmpp_domain, "XMPP domain", "finesse.system.xmpp_domain", "SystemInfo/xmppDomain"),
+        STR(hf_system_pubsub_domain, "XMPP pubsub domain", "finesse.system.pubsub_domain",
+            "SystemInfo/xmppPubSubDomain"),
+        STR(hf_system_timestamp, "Current timestamp", "finesse.system.timestamp", "SystemInfo/currentTimestamp"),
+
+        OBJ(hf_team, "Team", "finesse.team", "Team object"),
+        STR(hf_team_id, "Team ID", "finesse.team.id", "Team/id"),
+        STR(hf_team_name, "Team name", "finesse.team.name", "Team/name"),
+        { &hf_team_user_count, { "Users", "finesse.team.user_count", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Number of Team/users/User (generated)", HFILL } },
+
+        OBJ(hf_queue, "Queue", "finesse.queue", "Queue object"),
+        STR(hf_queue_id, "Queue ID", "finesse.queue.id", "Queue/id, or the last segment of Queue/uri"),
+        STR(hf_queue_name, "Queue name", "finesse.queue.name", "Queue/name"),
+        OBJ(hf_queue_statistics, "Statistics", "finesse.queue.statistics", "Queue/statistics"),
+        INT(hf_queue_calls_in_queue, "Calls in queue", "finesse.queue.calls_in_queue", "statistics/callsInQueue"),
+        STR(hf_queue_longest_call_start, "Start of longest call in queue", "finesse.queue.longest_call_start",
+            "statistics/startTimeOfLongestCallInQueue"),
+        INT(hf_queue_agents_ready, "Agents ready", "finesse.queue.agents_ready", "statistics/agentsReady"),
+        INT(hf_queue_agents_not_ready, "Agents not ready", "finesse.queue.agents_not_ready",
+            "statistics/agentsNotReady"),
+        INT(hf_queue_agents_busy_other, "Agents busy other", "finesse.queue.agents_busy_other",
+            "statistics/agentsBusyOther"),
+        INT(hf_queue_agents_logged_on, "Agents logged on", "finesse.queue.agents_logged_on",
+            "statistics/agentsLoggedOn"),
+        INT(hf_queue_agents_talking_inbound, "Agents talking inbound", "finesse.queue.agents_talking_inbound",
+            "statistics/agentsTalkingInbound"),
+        INT(hf_queue_agents_talking_outbound, "Agents talking outbound", "finesse.queue.agents_talking_outbound",
+            "statistics/agentsTalkingOutbound"),
+        INT(hf_queue_agents_talking_internal, "Agents talking internal", "finesse.queue.agents_talking_internal",
+            "statistics/agentsTalkingInternal"),
+        INT(hf_queue_agents_wrap_up_not_ready, "Agents in wrap-up, then not ready",
+            "finesse.queue.agents_wrap_up_not_ready", "statistics/agentsWrapUpNotReady"),
+        INT(hf_queue_agents_wrap_up_ready, "Agents in wrap-up, then ready", "finesse.queue.agents_wrap_up_ready",
+            "statistics/agentsWrapUpReady"),
+    };
+#undef STR
+#undef OBJ
+#undef INT
+    static gint *ett[] = {
+        &ett_finesse, &ett_user, &ett_reason, &ett_dialog, &ett_media_properties, &ett_participant,
+        &ett_call_variable, &ett_api_error, &ett_system, &ett_team, &ett_queue, &ett_queue_statistics,
+    };
+    static ei_register_info ei[] = {
+        { &ei_api_error, { "finesse.api_error.expert", PI_RESPONSE_CODE, PI_WARN,
+            "Finesse reported an API error (apiErrors; Dialog CTI Error Notification)", EXPFILL } },
+        { &ei_out_of_service, { "finesse.out_of_service", PI_RESPONSE_CODE, PI_WARN,
+            "Finesse SystemInfo status OUT_OF_SERVICE: CTI connection lost", EXPFILL } },
+        { &ei_logout, { "finesse.logout", PI_SEQUENCE, PI_NOTE,
+            "Finesse user changed state to LOGOUT", EXPFILL } },
+        { &ei_malformed, { "finesse.malformed", PI_MALFORMED, PI_ERROR,
+            "Finesse notification is not well-formed XML (XML 1.0 2.1)", EXPFILL } },
+        { &ei_too_deep, { "finesse.too_deep", PI_UNDECODED, PI_WARN,
+            "Finesse notification nests elements too deeply; not decoded", EXPFILL } },
+        { &ei_too_large, { "finesse.too_large", PI_UNDECODED, PI_WARN,
+            "Finesse notification too large; not decoded", EXPFILL } },
+        { &ei_xml_disabled, { "finesse.xml_disabled", PI_UNDECODED, PI_WARN,
+            "The XML dissector is disabled, so Finesse notifications cannot be decoded: enable it in Analyze > "
+            "Enabled Protocols", EXPFILL } },
+        { &ei_unknown_data, { "finesse.unknown_data", PI_UNDECODED, PI_NOTE,
+            "Finesse <data> holds an object this dissector does not know", EXPFILL } },
+    };
+    module_t *module;
+    expert_module_t *em;
+
     proto_finesse = proto_register_protocol("Cisco Finesse Notification", "Finesse", "finesse");
+    proto_register_field_array(proto_finesse, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    em = expert_register_protocol(proto_finesse);
+    expert_register_field_array(em, ei, array_length(ei));
+
+    module = prefs_register_protocol(proto_finesse, NULL);
+    prefs_register_bool_preference(module, "show_xml_tree", "Show the XML tree of each notification",
+                                   "Also show Wireshark's generic XML tree of the (unescaped) <Update> document",
+                                   &pref_show_xml_tree);
+
     register_dissector("finesse", dissect_finesse, proto_finesse);
 }
 
 void
 proto_reg_handoff_finesse(void)
 {
+    xml_handle = find_dissector_add_dependency("xml", proto_finesse);
+    proto_xml = dissector_handle_get_protocol_index(xml_handle);
 }

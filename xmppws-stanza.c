@@ -172,7 +172,9 @@ xmppws_dissect_iq(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
         } else if (xmppws_dissect_pubsub(ctx, f, st)) {
             /* summary appended by the pubsub handler */
         } else {
-            wmem_strbuf_append_printf(ctx->info, " %s (%s)", f->name_orig_case, ns ? ns : "");
+            wmem_strbuf_append_printf(ctx->info, " %s", f->name_orig_case);
+            if (ns && *ns)
+                wmem_strbuf_append_printf(ctx->info, " (%s)", ns);
         }
     }
 }

@@ -1,0 +1,419 @@
+/* xmppws-stats.c
+ * What the "xmppws" tap feeds (one xmppws_tap_info_t per top-level XMPP
+ * element, queued by packet-finesse-xmpp.c):
+ *
+ *   -z xmppws,tree      Statistics > XMPP over WebSocket: a stats_tree with
+ *                       messages by kind, direction and stage, SASL
+ *                       mechanisms and outcomes, iq types and payload
+ *                       namespaces, pubsub actions and nodes, stream and
+ *                       stanza error conditions, and response times
+ *                       (min/avg/max, ms) per request kind.
+ *   -z xmppws,ladder[,filter]
+ *                       tshark only: the handshake of each WebSocket
+ *                       connection as a text ladder (client on the left,
+ *                       server on the right), the diagram a trainer draws.
+ *
+ * The credentials tap is fed by xmppws-sasl.c, not here.
+ *
+ * Memory: the stats_tree keeps its own nodes; the ladder listener keeps its
+ * rows in GLib memory owned by the listener, freed in its reset and finish
+ * callbacks (tap listeners are not in the packet path).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <epan/packet.h>
+#include <epan/tap.h>
+#include <epan/stats_tree.h>
+#include <epan/stat_tap_ui.h>
+#include <epan/address_to_str.h>
+
+#include "packet-finesse-xmpp.h"
+
+/* Registration, called from proto_reg_handoff_xmppws() (stats trees of a
+ * 4.0 plugin must be registered in handoff). */
+void xmppws_handoff_stats(void);
+
+/* ---- Names ---------------------------------------------------------------- */
+
+static const value_string kind_names[] = {
+    { XMPPWS_KIND_OTHER,          "other element" },
+    { XMPPWS_KIND_OPEN,           "open" },
+    { XMPPWS_KIND_CLOSE,          "close" },
+    { XMPPWS_KIND_LEGACY_STREAM,  "stream:stream (legacy)" },
+    { XMPPWS_KIND_FEATURES,       "features" },
+    { XMPPWS_KIND_STREAM_ERROR,   "stream error" },
+    { XMPPWS_KIND_STARTTLS,       "starttls" },
+    { XMPPWS_KIND_SASL_AUTH,      "SASL auth" },
+    { XMPPWS_KIND_SASL_CHALLENGE, "SASL challenge" },
+    { XMPPWS_KIND_SASL_RESPONSE,  "SASL response" },
+    { XMPPWS_KIND_SASL_SUCCESS,   "SASL success" },
+    { XMPPWS_KIND_SASL_FAILURE,   "SASL failure" },
+    { XMPPWS_KIND_SASL_ABORT,     "SASL abort" },
+    { XMPPWS_KIND_IQ,             "iq" },
+    { XMPPWS_KIND_MESSAGE,        "message" },
+    { XMPPWS_KIND_PRESENCE,       "presence" },
+    { XMPPWS_KIND_SM,             "stream management" },
+    { 0, NULL }
+};
+
+static const value_string dir_names[] = {
+    { XMPPWS_DIR_UNKNOWN, "direction unknown" },
+    { XMPPWS_DIR_C2S,     "client to server" },
+    { XMPPWS_DIR_S2C,     "server to client" },
+    { 0, NULL }
+};
+
+/* The response time of the element described by `ti`, in *delta: TRUE
+ * when the element answers a request and is the first answer to it (a
+ * duplicate answer has no response time of its own). */
+static gboolean
+tap_response_time(const xmppws_tap_info_t *ti, const packet_info *pinfo, nstime_t *delta)
+{
+    if (!ti->answers || ti->answers->resp_frame != pinfo->num)
+        return FALSE;
+    *delta = ti->answers->resp_delta;
+    return TRUE;
+}
+
+/* ---- -z xmppws,tree -------------------------------------------------------- */
+
+static int st_kind = -1;
+static int st_dir = -1;
+static int st_stage = -1;
+static int st_sasl_mech = -1;
+static int st_sasl_outcome = -1;
+static int st_iq_type = -1;
+static int st_iq_ns = -1;
+static int st_pubsub = -1;
+static int st_stream_err = -1;
+static int st_stanza_err = -1;
+static int st_resp = -1;
+
+static const char st_str_kind[] = "Messages by kind";
+static const char st_str_dir[] = "Messages by direction";
+static const char st_str_stage[] = "Messages by handshake stage";
+static const char st_str_sasl_mech[] = "SASL mechanisms requested";
+static const char st_str_sasl_outcome[] = "SASL outcomes";
+static const char st_str_iq_type[] = "iq types";
+static const char st_str_iq_ns[] = "iq payload namespaces";
+static const char st_str_pubsub[] = "Pubsub actions and nodes";
+static const char st_str_stream_err[] = "Stream error conditions";
+static const char st_str_stanza_err[] = "Stanza error conditions";
+static const char st_str_resp[] = "Response time (ms) by request";
+
+/* stats_tree init callback: the top-level nodes, in the order they are
+ * printed. Children are created on the fly (every node has a hash). */
+static void
+xmppws_tree_init(stats_tree *st)
+{
+    st_kind = stats_tree_create_node(st, st_str_kind, 0, STAT_DT_INT, TRUE);
+    st_dir = stats_tree_create_node(st, st_str_dir, 0, STAT_DT_INT, TRUE);
+    st_stage = stats_tree_create_node(st, st_str_stage, 0, STAT_DT_INT, TRUE);
+    st_sasl_mech = stats_tree_create_node(st, st_str_sasl_mech, 0, STAT_DT_INT, TRUE);
+    st_sasl_outcome = stats_tree_create_node(st, st_str_sasl_outcome, 0, STAT_DT_INT, TRUE);
+    st_iq_type = stats_tree_create_node(st, st_str_iq_type, 0, STAT_DT_INT, TRUE);
+    st_iq_ns = stats_tree_create_node(st, st_str_iq_ns, 0, STAT_DT_INT, TRUE);
+    st_pubsub = stats_tree_create_node(st, st_str_pubsub, 0, STAT_DT_INT, TRUE);
+    st_stream_err = stats_tree_create_node(st, st_str_stream_err, 0, STAT_DT_INT, TRUE);
+    st_stanza_err = stats_tree_create_node(st, st_str_stanza_err, 0, STAT_DT_INT, TRUE);
+    st_resp = stats_tree_create_node(st, st_str_resp, 0, STAT_DT_FLOAT, TRUE);
+}
+
+/* Tick `child` under top-level node (`parent_name`, `parent_id`); an
+ * absent or empty child name is counted as `empty_name`. Returns the
+ * child's id. */
+static int
+tick_child(stats_tree *st, const char *parent_name, int parent_id, const char *child, const char *empty_name)
+{
+    tick_stat_node(st, parent_name, 0, TRUE);
+    return tick_stat_node(st, child && *child ? child : empty_name, parent_id, TRUE);
+}
+
+/* stats_tree packet callback: one call per top-level element; `p` is its
+ * xmppws_tap_info_t. Counts it under every node it belongs to. */
+static tap_packet_status
+xmppws_tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_, const void *p,
+                   tap_flags_t flags _U_)
+{
+    const xmppws_tap_info_t *ti = (const xmppws_tap_info_t *)p;
+    nstime_t delta;
+
+    tick_child(st, st_str_kind, st_kind, val_to_str_const(ti->kind, kind_names, "other element"), NULL);
+    tick_child(st, st_str_dir, st_dir, val_to_str_const(ti->direction, dir_names, "direction unknown"), NULL);
+    tick_child(st, st_str_stage, st_stage, xmppws_stage_name(ti->stage), NULL);
+
+    if (ti->kind == XMPPWS_KIND_SASL_AUTH)
+        tick_child(st, st_str_sasl_mech, st_sasl_mech, ti->sasl_mechanism, "(no mechanism)");
+    if (ti->kind == XMPPWS_KIND_SASL_SUCCESS) {
+        tick_child(st, st_str_sasl_outcome, st_sasl_outcome, "success", NULL);
+    } else if (ti->kind == XMPPWS_KIND_SASL_FAILURE) {
+        int id = tick_child(st, st_str_sasl_outcome, st_sasl_outcome, "failure", NULL);
+        tick_stat_node(st, ti->sasl_failure && *ti->sasl_failure ? ti->sasl_failure : "(no condition)", id, FALSE);
+    } else if (ti->kind == XMPPWS_KIND_SASL_ABORT) {
+        tick_child(st, st_str_sasl_outcome, st_sasl_outcome, "aborted by the client", NULL);
+    }
+
+    if (ti->kind == XMPPWS_KIND_IQ) {
+        tick_child(st, st_str_iq_type, st_iq_type, ti->iq_type, "(no type)");
+        if (ti->payload_ns)
+            tick_child(st, st_str_iq_ns, st_iq_ns, ti->payload_ns, "(no namespace)");
+    }
+    if (ti->pubsub_action) {
+        int id = tick_child(st, st_str_pubsub, st_pubsub, ti->pubsub_action, "(none)");
+        tick_stat_node(st, ti->pubsub_node && *ti->pubsub_node ? ti->pubsub_node : "(no node)", id, FALSE);
+    }
+    if (ti->stream_error)
+        tick_child(st, st_str_stream_err, st_stream_err, ti->stream_error, "(no condition)");
+    if (ti->stanza_error)
+        tick_child(st, st_str_stanza_err, st_stanza_err, ti->stanza_error, "(no condition)");
+
+    if (tap_response_time(ti, pinfo, &delta)) {
+        const char *what = ti->answers->what && *ti->answers->what ? ti->answers->what : "(iq without payload)";
+        gfloat ms = (gfloat)(nstime_to_sec(&delta) * 1000.0);
+
+        avg_stat_node_add_value_float(st, st_str_resp, 0, TRUE, ms);
+        avg_stat_node_add_value_float(st, what, st_resp, FALSE, ms);
+    }
+    return TAP_PACKET_REDRAW;
+}
+
+/* ---- -z xmppws,ladder -------------------------------------------------------- */
+
+#define LADDER_WIDTH 100   /* columns of every line the ladder prints */
+
+/* One row of the ladder (one top-level element). */
+typedef struct {
+    guint32        frame;
+    nstime_t       abs_ts;
+    xmppws_dir_t   direction;
+    xmppws_stage_t stage;
+    char          *summary;        /* g_malloc'ed */
+    gboolean       has_resp_time;
+    nstime_t       resp_time;
+} ladder_row_t;
+
+/* One WebSocket connection: its peers and its rows in capture order. */
+typedef struct {
+    guint32  conv_index;
+    char    *client;               /* "addr:port", g_malloc'ed; NULL until known */
+    char    *server;
+    char    *peer_a;               /* the first message's source and destination */
+    char    *peer_b;
+    GArray  *rows;                 /* ladder_row_t */
+} ladder_conn_t;
+
+/* The listener's state: connections in order of their first message. */
+typedef struct {
+    char       *filter;            /* g_malloc'ed, or NULL */
+    GPtrArray  *conns;             /* ladder_conn_t*, owns them */
+    GHashTable *by_index;          /* conv_index -> ladder_conn_t* (not owning) */
+} ladder_t;
+
+/* GDestroyNotify of ladder_t.conns: frees one connection and its rows. */
+static void
+ladder_conn_free(gpointer data)
+{
+    ladder_conn_t *c = (ladder_conn_t *)data;
+    guint i;
+
+    for (i = 0; i < c->rows->len; i++)
+        g_free(g_array_index(c->rows, ladder_row_t, i).summary);
+    g_array_free(c->rows, TRUE);
+    g_free(c->client);
+    g_free(c->server);
+    g_free(c->peer_a);
+    g_free(c->peer_b);
+    g_free(c);
+}
+
+/* Tap reset callback: forget every row (before a retap). */
+static void
+ladder_reset(void *tapdata)
+{
+    ladder_t *l = (ladder_t *)tapdata;
+
+    g_hash_table_remove_all(l->by_index);
+    g_ptr_array_set_size(l->conns, 0);
+}
+
+/* "addr:port" of the packet's source (src TRUE) or destination, g_malloc'ed. */
+static char *
+endpoint_str(packet_info *pinfo, gboolean src)
+{
+    char *addr = address_to_str(NULL, src ? &pinfo->src : &pinfo->dst);
+    char *s = g_strdup_printf("%s:%u", addr, src ? pinfo->srcport : pinfo->destport);
+
+    wmem_free(NULL, addr);
+    return s;
+}
+
+/* Tap packet callback: append one row to the element's connection. */
+static tap_packet_status
+ladder_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *p, tap_flags_t flags _U_)
+{
+    ladder_t *l = (ladder_t *)tapdata;
+    const xmppws_tap_info_t *ti = (const xmppws_tap_info_t *)p;
+    ladder_conn_t *c = (ladder_conn_t *)g_hash_table_lookup(l->by_index, GUINT_TO_POINTER(ti->conv_index));
+    ladder_row_t row;
+
+    if (!c) {
+        c = g_new0(ladder_conn_t, 1);
+        c->conv_index = ti->conv_index;
+        c->rows = g_array_new(FALSE, TRUE, sizeof(ladder_row_t));
+        c->peer_a = endpoint_str(pinfo, TRUE);
+        c->peer_b = endpoint_str(pinfo, FALSE);
+        g_ptr_array_add(l->conns, c);
+        g_hash_table_insert(l->by_index, GUINT_TO_POINTER(ti->conv_index), c);
+    }
+    if (!c->client && ti->direction != XMPPWS_DIR_UNKNOWN) {
+        gboolean src_is_client = ti->direction == XMPPWS_DIR_C2S;
+        c->client = endpoint_str(pinfo, src_is_client);
+        c->server = endpoint_str(pinfo, !src_is_client);
+    }
+
+    memset(&row, 0, sizeof row);
+    row.frame = pinfo->num;
+    row.abs_ts = pinfo->abs_ts;
+    row.direction = ti->direction;
+    row.stage = ti->stage;
+    row.summary = g_strdup(ti->summary ? ti->summary : "");
+    row.has_resp_time = tap_response_time(ti, pinfo, &row.resp_time);
+    g_array_append_val(c->rows, row);
+    return TAP_PACKET_REDRAW;
+}
+
+/* The arrow of a row: client on the left, server on the right. */
+static const char *
+ladder_arrow(xmppws_dir_t dir)
+{
+    switch (dir) {
+    case XMPPWS_DIR_C2S: return "C ----> S";
+    case XMPPWS_DIR_S2C: return "C <---- S";
+    default:             return "C ?---? S";
+    }
+}
+
+/* Print one row, at most LADDER_WIDTH columns: the summary is cut (with
+ * "...") so that the response time always shows. `t0` is the time of the
+ * connection's first message. */
+static void
+ladder_print_row(const ladder_row_t *r, const nstime_t *t0)
+{
+    char prefix[64], suffix[40] = "";
+    nstime_t rel;
+    glong room, len;
+
+    nstime_delta(&rel, &r->abs_ts, t0);
+    snprintf(prefix, sizeof prefix, "%7u %10.6f  %s  ", r->frame, nstime_to_sec(&rel), ladder_arrow(r->direction));
+    if (r->has_resp_time)
+        snprintf(suffix, sizeof suffix, " (+%.1f ms)", nstime_to_sec(&r->resp_time) * 1000.0);
+    room = LADDER_WIDTH - (glong)strlen(prefix) - (glong)strlen(suffix);
+    len = g_utf8_strlen(r->summary, -1);
+    if (len <= room) {
+        printf("%s%s%s\n", prefix, r->summary, suffix);
+    } else {
+        const char *cut = g_utf8_offset_to_pointer(r->summary, room - 3);
+        printf("%s%.*s...%s\n", prefix, (int)(cut - r->summary), r->summary, suffix);
+    }
+}
+
+/* Tap draw callback: print every connection's ladder to stdout. */
+static void
+ladder_draw(void *tapdata)
+{
+    ladder_t *l = (ladder_t *)tapdata;
+    guint i, j;
+
+    printf("\n====================================================================================================\n");
+    printf("XMPP over WebSocket ladder%s%s\n", l->filter ? ", filter: " : "", l->filter ? l->filter : "");
+    printf("C = client, S = server; t = seconds since the connection's first XMPP message;\n");
+    printf("(+N ms) = response time of a response to its request\n");
+    if (l->conns->len == 0)
+        printf("\nNo XMPP over WebSocket messages.\n");
+    for (i = 0; i < l->conns->len; i++) {
+        const ladder_conn_t *c = (const ladder_conn_t *)g_ptr_array_index(l->conns, i);
+        const ladder_row_t *first = &g_array_index(c->rows, ladder_row_t, 0);
+        xmppws_stage_t stage = XMPPWS_STAGE_NONE;
+
+        printf("----------------------------------------------------------------------------------------------------\n");
+        if (c->client)
+            printf("Connection %u: client %s <-> server %s\n", c->conv_index, c->client, c->server);
+        else
+            printf("Connection %u: %s <-> %s (which side is the client is unknown)\n", c->conv_index,
+                   c->peer_a, c->peer_b);
+        printf("%u messages, first in frame %u\n\n", c->rows->len, first->frame);
+        printf("  Frame      t (s)  C      S  Message\n");
+        for (j = 0; j < c->rows->len; j++) {
+            const ladder_row_t *r = &g_array_index(c->rows, ladder_row_t, j);
+            if (j == 0 || r->stage != stage) {
+                stage = r->stage;
+                printf("                    ---- %s ----\n", xmppws_stage_name(stage));
+            }
+            ladder_print_row(r, &first->abs_ts);
+        }
+    }
+    printf("====================================================================================================\n");
+}
+
+/* Tap finish callback: free the listener (tap_cleanup at exit). */
+static void
+ladder_finish(void *tapdata)
+{
+    ladder_t *l = (ladder_t *)tapdata;
+
+    g_ptr_array_free(l->conns, TRUE);
+    g_hash_table_destroy(l->by_index);
+    g_free(l->filter);
+    g_free(l);
+}
+
+#define LADDER_CLI "xmppws,ladder"
+
+/* stat_tap_ui init callback for "-z xmppws,ladder[,filter]": registers
+ * the listener. An invalid filter ends tshark with an error, as tshark's
+ * own taps do. */
+static void
+ladder_init(const char *opt_arg, void *userdata _U_)
+{
+    ladder_t *l = g_new0(ladder_t, 1);
+    GString *err;
+    const char *filter = NULL;
+
+    if (strncmp(opt_arg, LADDER_CLI ",", strlen(LADDER_CLI ",")) == 0 && opt_arg[strlen(LADDER_CLI ",")])
+        filter = opt_arg + strlen(LADDER_CLI ",");
+    l->filter = g_strdup(filter);
+    l->conns = g_ptr_array_new_with_free_func(ladder_conn_free);
+    l->by_index = g_hash_table_new(g_direct_hash, g_direct_equal);
+
+    err = register_tap_listener("xmppws", l, filter, 0, ladder_reset, ladder_packet, ladder_draw, ladder_finish);
+    if (err) {
+        fprintf(stderr, "tshark: Couldn't register " LADDER_CLI " tap: %s\n", err->str);
+        g_string_free(err, TRUE);
+        /* register_tap_listener() does not call the finish callback when
+         * it fails */
+        ladder_finish(l);
+        exit(1);
+    }
+}
+
+static stat_tap_ui ladder_ui = {
+    REGISTER_STAT_GROUP_GENERIC,
+    NULL,
+    LADDER_CLI,
+    ladder_init,
+    0,
+    NULL
+};
+
+/* ---- Registration ------------------------------------------------------------ */
+
+void
+xmppws_handoff_stats(void)
+{
+    stats_tree_register_plugin("xmppws", "xmppws", "XMPP over WebSocket", 0, xmppws_tree_packet, xmppws_tree_init,
+                               NULL);
+    register_stat_tap_ui(&ladder_ui, NULL);
+}
