@@ -348,6 +348,7 @@ dissect_element(xmppws_ctx_t *ctx, xml_frame_t *el, const dispatch_row_t *row)
     }
     check_prefixes(ctx, el);
     xmppws_track_show(ctx, el);
+    wmem_strbuf_append(ctx->info, wmem_strbuf_get_str(ctx->info_tail));
 
     ctx->tap->summary = wmem_strbuf_get_str(ctx->info);
     if (ctx->rec) {
@@ -372,6 +373,29 @@ row_for(const xmppws_doc_t *doc, xml_frame_t *el)
             row = &dispatch_table[1];
     }
     return row;
+}
+
+/* TRUE when our message is a slice of the frame's own bytes (an unmasked
+ * WebSocket frame) and more bytes follow it in the frame. Masked (client)
+ * payloads are unmasked copies whose place in the frame is unknown: FALSE. */
+static gboolean
+more_frames_follow(tvbuff_t *tvb, packet_info *pinfo)
+{
+    tvbuff_t *frame_tvb;
+    const guint8 *base, *ours;
+    guint frame_len, len = tvb_captured_length(tvb);
+
+    if (!pinfo->data_src || len == 0)
+        return FALSE;
+    frame_tvb = get_data_source_tvb((const struct data_source *)pinfo->data_src->data);
+    frame_len = tvb_captured_length(frame_tvb);
+    if (frame_len == 0)
+        return FALSE;
+    base = tvb_get_ptr(frame_tvb, 0, frame_len);
+    ours = tvb_get_ptr(tvb, 0, len);
+    if (ours < base || ours + len > base + frame_len)
+        return FALSE;
+    return ours + len < base + frame_len;
 }
 
 static int
@@ -461,6 +485,7 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
             fake->name = fake->name_orig_case = "stream";
             fake->length = tvb_captured_length(tvb);
             ctx.info = wmem_strbuf_new(pinfo->pool, "");
+            ctx.info_tail = wmem_strbuf_new(pinfo->pool, "");
             ctx.element_key = msg_key + 1;
             dissect_element(&ctx, fake, &legacy_close_row);
             wmem_strbuf_append(summary, wmem_strbuf_get_str(ctx.info));
@@ -470,6 +495,7 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
             if (el->type != XML_FRAME_TAG)
                 continue;
             ctx.info = wmem_strbuf_new(pinfo->pool, "");
+            ctx.info_tail = wmem_strbuf_new(pinfo->pool, "");
             ctx.element_key = msg_key + 1 + MIN(n, 254);
             dissect_element(&ctx, el, row_for(&ctx.doc, el));
             /* The Info column names the first elements of a batch, then counts. */
@@ -507,6 +533,10 @@ columns:
     col_clear_fence(pinfo->cinfo, COL_INFO);
     col_clear(pinfo->cinfo, COL_INFO);
     col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(fs->info));
+    /* More WebSocket frames follow in this segment (e.g. a Close after our
+     * <close/>): they write after the fence, so leave them a separator. */
+    if (more_frames_follow(tvb, pinfo))
+        col_append_str(pinfo->cinfo, COL_INFO, " | ");
     col_set_fence(pinfo->cinfo, COL_INFO);
 
     return tvb_captured_length(tvb);

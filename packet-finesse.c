@@ -118,7 +118,6 @@ static int hf_call_variable = -1;
 static int hf_call_variable_name = -1;
 static int hf_call_variable_value = -1;
 /* apiErrors */
-static int hf_api_error = -1;
 static int hf_api_error_type = -1;
 static int hf_api_error_message = -1;
 static int hf_api_error_data = -1;
@@ -313,11 +312,12 @@ typedef void (*finish_fn)(finesse_ctx_t *fc, tvbuff_t *tvb, xml_frame_t *el, pro
                           proto_tree *tree, const vals_t *v, gboolean isolated);
 
 typedef struct {
-    int       *hf;       /* FT_NONE item spanning the element; NULL: no subtree */
-    gint      *ett;
+    int        *hf;      /* FT_NONE item spanning the element, or NULL */
+    const char *label;   /* text of a subtree without a field, or NULL */
+    gint       *ett;     /* subtree, with hf or label; NULL: transparent list */
     const char *kind;    /* finesse.kind when this object is the payload */
-    counter_t  count;    /* counter this object increments */
-    finish_fn  finish;
+    counter_t   count;   /* counter this object increments */
+    finish_fn   finish;
 } obj_def_t;
 
 /* One known element inside an object: either a leaf field (hf) or a nested
@@ -462,28 +462,29 @@ static void finish_queue(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item 
 
 /* Indexed by obj_t. */
 static const obj_def_t obj_defs[OBJ_COUNT] = {
-    [OBJ_NONE]             = { NULL, NULL, "other", C_NONE, NULL },
-    [OBJ_UPDATE]           = { NULL, NULL, "other", C_NONE, NULL },
-    [OBJ_DATA]             = { NULL, NULL, "other", C_NONE, NULL },
-    [OBJ_USERS]            = { NULL, NULL, "user", C_NONE, NULL },
-    [OBJ_USER]             = { &hf_user, &ett_user, "user", C_USERS, finish_user },
-    [OBJ_REASON]           = { &hf_user_reason, &ett_reason, "user", C_NONE, finish_reason },
-    [OBJ_ROLES]            = { NULL, NULL, "user", C_NONE, NULL },
-    [OBJ_DIALOGS]          = { NULL, NULL, "dialog", C_NONE, NULL },
-    [OBJ_DIALOG]           = { &hf_dialog, &ett_dialog, "dialog", C_DIALOGS, finish_dialog },
-    [OBJ_MEDIA_PROPERTIES] = { &hf_dialog_media_properties, &ett_media_properties, "dialog", C_NONE, NULL },
-    [OBJ_CALL_VARIABLES]   = { NULL, NULL, "dialog", C_NONE, NULL },
-    [OBJ_CALL_VARIABLE]    = { &hf_call_variable, &ett_call_variable, "dialog", C_NONE, finish_call_variable },
-    [OBJ_PARTICIPANTS]     = { NULL, NULL, "dialog", C_NONE, NULL },
-    [OBJ_PARTICIPANT]      = { &hf_participant, &ett_participant, "dialog", C_NONE, finish_participant },
-    [OBJ_ACTIONS]          = { NULL, NULL, "dialog", C_NONE, NULL },
-    [OBJ_API_ERRORS]       = { NULL, NULL, "api_errors", C_NONE, NULL },
-    [OBJ_API_ERROR]        = { &hf_api_error, &ett_api_error, "api_errors", C_API_ERRORS, finish_api_error },
-    [OBJ_SYSTEM]           = { &hf_system, &ett_system, "system_info", C_NONE, finish_system },
-    [OBJ_TEAM]             = { &hf_team, &ett_team, "team", C_NONE, finish_team },
-    [OBJ_QUEUES]           = { NULL, NULL, "queue", C_NONE, NULL },
-    [OBJ_QUEUE]            = { &hf_queue, &ett_queue, "queue", C_QUEUES, finish_queue },
-    [OBJ_QUEUE_STATISTICS] = { &hf_queue_statistics, &ett_queue_statistics, "queue", C_NONE, NULL },
+    [OBJ_NONE]             = { NULL, NULL, NULL, "other", C_NONE, NULL },
+    [OBJ_UPDATE]           = { NULL, NULL, NULL, "other", C_NONE, NULL },
+    [OBJ_DATA]             = { NULL, NULL, NULL, "other", C_NONE, NULL },
+    [OBJ_USERS]            = { NULL, NULL, NULL, "user", C_NONE, NULL },
+    [OBJ_USER]             = { &hf_user, NULL, &ett_user, "user", C_USERS, finish_user },
+    [OBJ_REASON]           = { &hf_user_reason, NULL, &ett_reason, "user", C_NONE, finish_reason },
+    [OBJ_ROLES]            = { NULL, NULL, NULL, "user", C_NONE, NULL },
+    [OBJ_DIALOGS]          = { NULL, NULL, NULL, "dialog", C_NONE, NULL },
+    [OBJ_DIALOG]           = { &hf_dialog, NULL, &ett_dialog, "dialog", C_DIALOGS, finish_dialog },
+    [OBJ_MEDIA_PROPERTIES] = { &hf_dialog_media_properties, NULL, &ett_media_properties, "dialog", C_NONE, NULL },
+    [OBJ_CALL_VARIABLES]   = { NULL, NULL, NULL, "dialog", C_NONE, NULL },
+    [OBJ_CALL_VARIABLE]    = { &hf_call_variable, NULL, &ett_call_variable, "dialog", C_NONE, finish_call_variable },
+    [OBJ_PARTICIPANTS]     = { NULL, NULL, NULL, "dialog", C_NONE, NULL },
+    [OBJ_PARTICIPANT]      = { &hf_participant, NULL, &ett_participant, "dialog", C_NONE, finish_participant },
+    [OBJ_ACTIONS]          = { NULL, NULL, NULL, "dialog", C_NONE, NULL },
+    [OBJ_API_ERRORS]       = { NULL, NULL, NULL, "api_errors", C_NONE, NULL },
+    /* no field: "finesse.api_error" is the expert info, so that filter finds every error */
+    [OBJ_API_ERROR]        = { NULL, "API error", &ett_api_error, "api_errors", C_API_ERRORS, finish_api_error },
+    [OBJ_SYSTEM]           = { &hf_system, NULL, &ett_system, "system_info", C_NONE, finish_system },
+    [OBJ_TEAM]             = { &hf_team, NULL, &ett_team, "team", C_NONE, finish_team },
+    [OBJ_QUEUES]           = { NULL, NULL, NULL, "queue", C_NONE, NULL },
+    [OBJ_QUEUE]            = { &hf_queue, NULL, &ett_queue, "queue", C_QUEUES, finish_queue },
+    [OBJ_QUEUE_STATISTICS] = { &hf_queue_statistics, NULL, &ett_queue_statistics, "queue", C_NONE, NULL },
 };
 
 struct finesse_ctx {
@@ -921,10 +922,9 @@ parse_content(finesse_ctx_t *fc, tvbuff_t *tvb, int offset, int len, xmppws_doc_
     check_well_formed(len > 0 ? tvb_get_ptr(doc_tvb, 0, len) : (const guint8 *)"", len, &wf);
     if (wf.too_deep) {
         proto_tree_add_expert_format(fc->tree, pinfo, &ei_too_deep, doc_tvb, wf.offset, 1,
-                                     "Finesse notification nests elements deeper than %d levels (at offset %d of "
-                                     "the %s); not decoded. Finesse objects nest fewer than 10 levels: check "
-                                     "what published this item", FINESSE_MAX_DEPTH, wf.offset,
-                                     *escaped ? "unescaped document" : "notification");
+                                     "Finesse notification nests elements deeper than %d levels (offset %d); not "
+                                     "decoded. Finesse objects nest fewer than 10: check what published it",
+                                     FINESSE_MAX_DEPTH, wf.offset);
         fc->malformed = TRUE;
         return NULL;
     }
@@ -932,8 +932,7 @@ parse_content(finesse_ctx_t *fc, tvbuff_t *tvb, int offset, int len, xmppws_doc_
         proto_tree_add_expert_format(fc->tree, pinfo, &ei_malformed, doc_tvb, wf.offset,
                                      wf.offset < len ? 1 : 0,
                                      "Finesse notification is not well-formed XML%s: %s (offset %d); decoded as "
-                                     "far as it goes. Check how the publisher escaped the <Update> document "
-                                     "(XML 1.0 2.1; Cisco Finesse Notifications)",
+                                     "far as it goes. Check the publisher's escaping (XML 1.0 2.1)",
                                      *escaped ? " after unescaping" : "", wf.what, wf.offset);
         fc->malformed = TRUE;
     }
@@ -1068,6 +1067,9 @@ walk_object(finesse_ctx_t *fc, const xmppws_doc_t *doc, xml_frame_t *el, obj_t t
     if (def->hf) {
         item = proto_tree_add_item(parent_tree, *def->hf, doc->tvb, el->start_offset, el->length, ENC_NA);
         tree = proto_item_add_subtree(item, *def->ett);
+    } else if (def->label) {
+        tree = proto_tree_add_subtree(parent_tree, doc->tvb, el->start_offset, el->length, *def->ett, &item,
+                                      def->label);
     }
     for (c = el->first_child; c; c = c->next_sibling) {
         const field_row_t *row;
@@ -1118,15 +1120,17 @@ finish_user(finesse_ctx_t *fc, tvbuff_t *tvb _U_, xml_frame_t *el _U_, proto_ite
         proto_item_append_text(item, " %s", v->s[S_USER_STATE].value);
     if (!isolated && value_is(&v->s[S_USER_STATE], "LOGOUT")) {
         const slot_val_t *at = &v->s[S_USER_STATE];
-        proto_tree_add_expert_format(tree, fc->pinfo, &ei_logout, at->tvb, at->offset, at->length,
-                                     "Finesse user %s is now LOGOUT%s%s%s%s: the agent is signed out and gets no "
-                                     "calls. If not requested, check the reason code (forced sign-outs carry "
-                                     "one) and the desktop's XMPP connection (Finesse User notification)",
-                                     who ? who : "?", reason->value ? " (reason " : "",
-                                     reason->value ? reason->value : "",
+        const char *why = "";
+
+        if (reason->value)
+            why = wmem_strdup_printf(fc->pinfo->pool, " (reason %s%s%s)", info_value(fc->pinfo, reason->value),
                                      v->s[S_REASON_LABEL].value ? " " : "",
-                                     reason->value ? (v->s[S_REASON_LABEL].value ? wmem_strdup_printf(
-                                         fc->pinfo->pool, "%s)", v->s[S_REASON_LABEL].value) : ")") : "");
+                                     v->s[S_REASON_LABEL].value ? info_value(fc->pinfo, v->s[S_REASON_LABEL].value)
+                                                                : "");
+        proto_tree_add_expert_format(tree, fc->pinfo, &ei_logout, at->tvb, at->offset, at->length,
+                                     "Finesse user %s is now LOGOUT%s: signed out, gets no calls. If unexpected, "
+                                     "check the reason code (forced sign-outs carry one) and the desktop's XMPP "
+                                     "connection", who ? info_value(fc->pinfo, who) : "?", why);
     }
 }
 
@@ -1179,10 +1183,10 @@ finish_api_error(finesse_ctx_t *fc, tvbuff_t *tvb, xml_frame_t *el, proto_item *
 
     proto_item_append_text(item, " %s: %s", type ? type : "?", msg ? msg : "?");
     proto_tree_add_expert_format(tree, fc->pinfo, &ei_api_error, tvb, el->start_offset, el->length,
-                                 "Finesse API error %s: %s (errorData %s): a request (or the CTI operation behind "
-                                 "it) failed asynchronously. Match it to the REST request by requestId and check "
-                                 "the agent's state and the CTI server (Finesse Dialog CTI Error Notification)",
-                                 type ? type : "?", msg ? msg : "?", data ? data : "none");
+                                 "Finesse API error %s: %s (errorData %s): a request failed asynchronously. "
+                                 "Match requestId to the REST request; check the agent state and the CTI server",
+                                 type ? info_value(fc->pinfo, type) : "?", msg ? info_value(fc->pinfo, msg) : "?",
+                                 data ? info_value(fc->pinfo, data) : "none");
 }
 
 /* SystemInfo (SystemInfo object): expert finesse.out_of_service when the
@@ -1198,10 +1202,10 @@ finish_system(finesse_ctx_t *fc, tvbuff_t *tvb _U_, xml_frame_t *el _U_, proto_i
     if (value_is(st, "OUT_OF_SERVICE")) {
         const char *why = v->s[S_SYS_REASON].value;
         proto_tree_add_expert_format(tree, fc->pinfo, &ei_out_of_service, st->tvb, st->offset, st->length,
-                                     "Finesse is OUT_OF_SERVICE%s%s%s: it lost its CTI connection (or a service it "
-                                     "depends on); agents cannot change state or handle calls until IN_SERVICE. "
-                                     "Check the CTI server/PG link and the Finesse services (SystemInfo object)",
-                                     why ? " (" : "", why ? why : "", why ? ")" : "");
+                                     "Finesse is OUT_OF_SERVICE%s%s%s: CTI connection (or a service it needs) lost; "
+                                     "agents cannot work until IN_SERVICE. Check the CTI server/PG link and the "
+                                     "Finesse services", why ? " (" : "", why ? info_value(fc->pinfo, why) : "",
+                                     why ? ")" : "");
     }
 }
 
@@ -1482,7 +1486,7 @@ proto_register_finesse(void)
         STR(hf_user_reason_label, "Reason label", "finesse.user.reason_label", "User/ReasonCode/label"),
         STR(hf_user_reason_category, "Reason category", "finesse.user.reason_category",
             "User/ReasonCode/category: NOT_READY or LOGOUT"),
-        OBJ(hf_user_reason, "Reason code", "finesse.user.reason", "User/ReasonCode object"),
+        OBJ(hf_user_reason, "ReasonCode", "finesse.user.reason", "User/ReasonCode object"),
         STR(hf_user_state_change_time, "State change time", "finesse.user.state_change_time",
             "User/stateChangeTime (ISO 8601, UTC)"),
         STR(hf_user_team, "Team", "finesse.user.team", "User/teamName"),
@@ -1530,7 +1534,6 @@ proto_register_finesse(void)
         STR(hf_call_variable_name, "Name", "finesse.call_variable.name", "CallVariable/name"),
         STR(hf_call_variable_value, "Value", "finesse.call_variable.value", "CallVariable/value"),
 
-        OBJ(hf_api_error, "API error", "finesse.api_error", "apiErrors/apiError"),
         STR(hf_api_error_type, "Error type", "finesse.api_error.type", "apiError/errorType"),
         STR(hf_api_error_message, "Error message", "finesse.api_error.message", "apiError/errorMessage"),
         STR(hf_api_error_data, "Error data", "finesse.api_error.data", "apiError/errorData"),
@@ -1584,7 +1587,7 @@ proto_register_finesse(void)
         &ett_call_variable, &ett_api_error, &ett_system, &ett_team, &ett_queue, &ett_queue_statistics,
     };
     static ei_register_info ei[] = {
-        { &ei_api_error, { "finesse.api_error.expert", PI_RESPONSE_CODE, PI_WARN,
+        { &ei_api_error, { "finesse.api_error", PI_RESPONSE_CODE, PI_WARN,
             "Finesse reported an API error (apiErrors; Dialog CTI Error Notification)", EXPFILL } },
         { &ei_out_of_service, { "finesse.out_of_service", PI_RESPONSE_CODE, PI_WARN,
             "Finesse SystemInfo status OUT_OF_SERVICE: CTI connection lost", EXPFILL } },

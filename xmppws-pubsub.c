@@ -59,7 +59,7 @@ call_finesse(xmppws_ctx_t *ctx, xml_frame_t *payload, proto_tree *tree, const ch
     call.summary = wmem_strbuf_new(doc->pinfo->pool, "");
     call_dissector_with_data(finesse_handle, content, doc->pinfo, tree, &call);
     if (wmem_strbuf_get_len(call.summary) > 0)
-        wmem_strbuf_append_printf(ctx->info, " %s", wmem_strbuf_get_str(call.summary));
+        wmem_strbuf_append_printf(ctx->info_tail, " %s", wmem_strbuf_get_str(call.summary));
 }
 
 /* <item/> elements under `parent`: their ids and payload namespaces. Returns

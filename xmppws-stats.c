@@ -28,7 +28,7 @@
 #include <epan/tap.h>
 #include <epan/stats_tree.h>
 #include <epan/stat_tap_ui.h>
-#include <epan/address_to_str.h>
+#include <epan/to_str.h>
 
 #include "packet-finesse-xmpp.h"
 
@@ -345,7 +345,7 @@ ladder_draw(void *tapdata)
             printf("Connection %u: %s <-> %s (which side is the client is unknown)\n", c->conv_index,
                    c->peer_a, c->peer_b);
         printf("%u messages, first in frame %u\n\n", c->rows->len, first->frame);
-        printf("  Frame      t (s)  C      S  Message\n");
+        printf("  Frame      t (s)  C       S  Message\n");
         for (j = 0; j < c->rows->len; j++) {
             const ladder_row_t *r = &g_array_index(c->rows, ladder_row_t, j);
             if (j == 0 || r->stage != stage) {

@@ -44,8 +44,8 @@ class ReadmeReference(unittest.TestCase):
         prefs = [line.split(":")[0].lstrip("#") for line in tshark(["-G", "defaultprefs"]).splitlines()
                  if line.lstrip("#").startswith(("xmppws.", "finesse."))]
         self.assertIn("xmppws.show_xml_tree", prefs)
-        for p in prefs + ["xmppws.ws.port"]:
-            self.assertIn("`%s`" % p, self.readme)
+        missing = [p for p in prefs + ["xmppws.ws.port"] if "`%s`" % p not in self.readme]
+        self.assertEqual(missing, [])
 
 
 if __name__ == "__main__":

@@ -87,7 +87,8 @@ def registered_experts():
         path = os.path.join(TOP, src)
         if not os.path.exists(path):
             continue
-        text = open(path).read()
+        with open(path) as f:
+            text = f.read()
         for m in EI_RE.finditer(text):
             summary = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(4))).replace('\\"', '"')
             found.append((m.group(1), m.group(2), m.group(3), summary))
