@@ -296,28 +296,57 @@ ladder_arrow(xmppws_dir_t dir)
     }
 }
 
-/* Print one row, at most LADDER_WIDTH columns: the summary is cut (with
- * "...") so that the response time always shows. `t0` is the time of the
- * connection's first message. */
+/* Print `text` then `tail` (may be NULL) after `prefix`, word-wrapped to
+ * LADDER_WIDTH columns; continuation lines are indented to the text's
+ * column. `tail` is never split; a word of `text` longer than a line is
+ * cut. Widths count UTF-8 characters. */
+static void
+ladder_print_wrapped(const char *prefix, const char *text, const char *tail)
+{
+    glong indent = g_utf8_strlen(prefix, -1);
+    glong room = LADDER_WIDTH - indent;
+    glong used = 0;
+    char **words = g_strsplit(text, " ", -1);
+    guint i, n = g_strv_length(words);
+
+    printf("%s", prefix);
+    for (i = 0; i <= n; i++) {
+        const char *word = i < n ? words[i] : tail;
+        glong len = word ? g_utf8_strlen(word, -1) : 0;
+
+        if (len == 0)
+            continue;
+        if (used > 0 && used + 1 + len > room) {
+            printf("\n%*s", (int)indent, "");
+            used = 0;
+        }
+        while (len > room) {
+            /* a word wider than a line: cut it */
+            const char *cut = g_utf8_offset_to_pointer(word, room);
+            printf("%.*s\n%*s", (int)(cut - word), word, (int)indent, "");
+            len -= room;
+            word = cut;
+        }
+        printf("%s%s", used ? " " : "", word);
+        used += (used ? 1 : 0) + len;
+    }
+    printf("\n");
+    g_strfreev(words);
+}
+
+/* Print one row: frame, time since `t0` (the connection's first message),
+ * arrow, summary and, for a response, its response time. */
 static void
 ladder_print_row(const ladder_row_t *r, const nstime_t *t0)
 {
-    char prefix[64], suffix[40] = "";
+    char prefix[64], tail[48] = "";
     nstime_t rel;
-    glong room, len;
 
     nstime_delta(&rel, &r->abs_ts, t0);
-    snprintf(prefix, sizeof prefix, "%7u %10.6f  %s  ", r->frame, nstime_to_sec(&rel), ladder_arrow(r->direction));
+    snprintf(prefix, sizeof prefix, "%6u %10.6f  %s  ", r->frame, nstime_to_sec(&rel), ladder_arrow(r->direction));
     if (r->has_resp_time)
-        snprintf(suffix, sizeof suffix, " (+%.1f ms)", nstime_to_sec(&r->resp_time) * 1000.0);
-    room = LADDER_WIDTH - (glong)strlen(prefix) - (glong)strlen(suffix);
-    len = g_utf8_strlen(r->summary, -1);
-    if (len <= room) {
-        printf("%s%s%s\n", prefix, r->summary, suffix);
-    } else {
-        const char *cut = g_utf8_offset_to_pointer(r->summary, room - 3);
-        printf("%s%.*s...%s\n", prefix, (int)(cut - r->summary), r->summary, suffix);
-    }
+        snprintf(tail, sizeof tail, "(+%.3f ms)", nstime_to_sec(&r->resp_time) * 1000.0);
+    ladder_print_wrapped(prefix, r->summary, tail);
 }
 
 /* Tap draw callback: print every connection's ladder to stdout. */
@@ -345,12 +374,12 @@ ladder_draw(void *tapdata)
             printf("Connection %u: %s <-> %s (which side is the client is unknown)\n", c->conv_index,
                    c->peer_a, c->peer_b);
         printf("%u messages, first in frame %u\n\n", c->rows->len, first->frame);
-        printf("  Frame      t (s)  C       S  Message\n");
+        printf(" Frame      t (s)  C       S  Message\n");
         for (j = 0; j < c->rows->len; j++) {
             const ladder_row_t *r = &g_array_index(c->rows, ladder_row_t, j);
             if (j == 0 || r->stage != stage) {
                 stage = r->stage;
-                printf("                    ---- %s ----\n", xmppws_stage_name(stage));
+                printf("                   ---- %s ----\n", xmppws_stage_name(stage));
             }
             ladder_print_row(r, &first->abs_ts);
         }
