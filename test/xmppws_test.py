@@ -119,15 +119,21 @@ def info(cap, display_filter="xmppws"):
     return [(int(r[0]), r[1]) for r in fields(cap, ["frame.number", "_ws.col.Info"], display_filter)]
 
 
-def experts(cap, display_filter=None):
-    """(frame, expert message, severity, group) of every expert info."""
+SEVERITY = {0x00100000: "Comment", 0x00200000: "Chat", 0x00400000: "Note", 0x00600000: "Warning",
+            0x00800000: "Error"}
+
+
+def experts(cap, display_filter=None, two_pass=True):
+    """(frame, expert message, severity name, group number) of every expert
+    info in frames that hold XMPP over WebSocket (or pass display_filter).
+    Two passes by default: some expert infos need the whole capture."""
     rows = fields(cap, ["frame.number", "_ws.expert.message", "_ws.expert.severity", "_ws.expert.group"],
-                  display_filter or "_ws.expert")
+                  display_filter or "_ws.expert && (xmppws || finesse)", extra=["-2"] if two_pass else [])
     out = []
     for r in rows:
         msgs, sevs, grps = r[1].split("|"), r[2].split("|"), r[3].split("|")
-        for m, s, g in zip(msgs, sevs, grps):
-            out.append((int(r[0]), m, s, g))
+        for m, sv, g in zip(msgs, sevs, grps):
+            out.append((int(r[0]), m, SEVERITY.get(int(sv), sv), int(g)))
     return out
 
 
