@@ -18,6 +18,7 @@
 #include <epan/proto_data.h>
 #include <epan/tap.h>
 #include <epan/dissectors/packet-http.h>
+#include <wsutil/pint.h>
 #include <wsutil/utf8_entities.h>
 
 #include "packet-finesse-xmpp.h"
@@ -48,6 +49,7 @@ static expert_field ei_whitespace = EI_INIT;
 static expert_field ei_stray_text = EI_INIT;
 static expert_field ei_utf16 = EI_INIT;
 static expert_field ei_invalid_utf8 = EI_INIT;
+static expert_field ei_binary_frame = EI_INIT;
 
 static dissector_handle_t xmppws_handle;
 static int xmppws_tap = -1;
@@ -367,12 +369,64 @@ row_for(const xmppws_doc_t *doc, xml_frame_t *el)
     const dispatch_row_t *row = find_row(doc, el);
 
     if (!row && el->name_orig_case) {
-        if (strcmp(el->name_orig_case, "open") == 0)
+        if (strcmp(el->name_orig_case, "open") == 0) {
             row = &dispatch_table[0];
-        else if (strcmp(el->name_orig_case, "close") == 0)
+        } else if (strcmp(el->name_orig_case, "close") == 0) {
             row = &dispatch_table[1];
+        } else if (!xmppws_el_ns(doc, el)) {
+            /* Undeclared prefix (flagged elsewhere): go by the local name. */
+            gsize i;
+            for (i = 0; i < G_N_ELEMENTS(dispatch_table) && !row; i++) {
+                if (strcmp(dispatch_table[i].local, el->name_orig_case) == 0)
+                    row = &dispatch_table[i];
+            }
+        }
     }
     return row;
+}
+
+/* The opcode of the WebSocket frame (RFC 6455 5.2) that carried `tvb`, or -1
+ * when it cannot be told. WebSocket does not pass the opcode to
+ * subdissectors (4.0), so look for the frame header in this frame's bytes:
+ * an unmasked payload is a slice of them; a masked one is found by
+ * re-masking its first bytes with each candidate header's key. Messages
+ * reassembled from fragments or inflated are not in the frame: -1. */
+static int
+ws_opcode(tvbuff_t *tvb, packet_info *pinfo)
+{
+    tvbuff_t *frame_tvb;
+    const guint8 *base, *ours;
+    guint frame_len, len = tvb_captured_length(tvb), hdr, p;
+
+    if (!pinfo->data_src || len == 0)
+        return -1;
+    frame_tvb = get_data_source_tvb((const struct data_source *)pinfo->data_src->data);
+    frame_len = tvb_captured_length(frame_tvb);
+    if (frame_len < 2)
+        return -1;
+    base = tvb_get_ptr(frame_tvb, 0, frame_len);
+    ours = tvb_get_ptr(tvb, 0, len);
+    hdr = len < 126 ? 2 : len < 65536 ? 4 : 10;
+    if (ours >= base + hdr && ours + len <= base + frame_len) {
+        const guint8 *h = ours - hdr;          /* unmasked: the header precedes */
+        if (!(h[1] & 0x80) && (h[1] & 0x7f) == (hdr == 2 ? len : hdr == 4 ? 126 : 127))
+            return h[0] & 0x0f;
+        return -1;
+    }
+    for (p = 0; p + hdr + 4 + len <= frame_len; p++) {
+        const guint8 *h = base + p;
+        const guint8 *key = h + hdr, *masked = key + 4;
+        guint i, n = MIN(len, 16);
+        if ((h[1] & 0x80) == 0 || (h[1] & 0x7f) != (hdr == 2 ? len : hdr == 4 ? 126 : 127))
+            continue;
+        if (hdr == 4 && pntoh16(h + 2) != len)
+            continue;
+        for (i = 0; i < n && (masked[i] ^ key[i % 4]) == ours[i]; i++)
+            ;
+        if (i == n)
+            return h[0] & 0x0f;
+    }
+    return -1;
 }
 
 /* TRUE when our message is a slice of the frame's own bytes (an unmasked
@@ -438,6 +492,8 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
         wmem_strbuf_append(summary, "(UTF-16, not dissected)");
         goto columns;
     }
+    if (ws_opcode(tvb, pinfo) == 2)
+        proto_tree_add_expert(ctx.msg_tree, pinfo, &ei_binary_frame, tvb, 0, -1);
     if (tvb_captured_length(tvb) > 0 &&
         !g_utf8_validate_len((const gchar *)tvb_get_ptr(tvb, 0, -1), tvb_captured_length(tvb), NULL))
         proto_tree_add_expert(ctx.msg_tree, pinfo, &ei_invalid_utf8, tvb, 0, -1);
@@ -445,9 +501,15 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
     /* Tokenize with Wireshark's XML dissector; its element tree is left in
      * this packet's proto data (packet-xml.c, "useful for the caller"). */
     p_remove_proto_data(pinfo->pool, pinfo, proto_xml, 0);
-    call_dissector_with_data(xml_handle, tvb, pinfo, pref_show_xml_tree ? ctx.msg_tree : NULL, NULL);
+    if (tvb_captured_length(tvb) >= 2) {
+        /* (4.0's XML dissector reads a 2-byte BOM without a length check) */
+        call_dissector_with_data(xml_handle, tvb, pinfo, pref_show_xml_tree ? ctx.msg_tree : NULL, NULL);
+        root = (xml_frame_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xml, 0);
+    } else {
+        root = wmem_new0(pinfo->pool, xml_frame_t);   /* no element at all */
+        root->type = XML_FRAME_ROOT;
+    }
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "XMPP/WS");
-    root = (xml_frame_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xml, 0);
 
     if (root) {
         for (el = root->first_child; el; el = el->next_sibling) {
@@ -637,6 +699,9 @@ proto_register_xmppws(void)
             "XML declaration in a message: NOT RECOMMENDED by RFC 7395 3.3.3", EXPFILL } },
         { &ei_whitespace, { "xmppws.whitespace", PI_PROTOCOL, PI_WARN,
             "Whitespace before or after the element: RFC 7395 3.3.3/3.8 want a message to be exactly one element",
+            EXPFILL } },
+        { &ei_binary_frame, { "xmppws.binary_frame", PI_PROTOCOL, PI_WARN,
+            "XMPP in a binary WebSocket frame: RFC 7395 3.2 requires text frames (Prosody closes with 1003)",
             EXPFILL } },
         { &ei_utf16, { "xmppws.utf16", PI_MALFORMED, PI_ERROR,
             "Message starts with a UTF-16 byte-order mark: RFC 7395 3.2 requires UTF-8 text frames; not dissected",

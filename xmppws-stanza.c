@@ -103,11 +103,7 @@ dissect_stanza_error(xmppws_ctx_t *ctx, xml_frame_t *err, proto_tree *tree)
                                                f->name_orig_case, "%s (%s)", f->name_orig_case, ns ? ns : "");
         }
     }
-    wmem_strbuf_append(ctx->info, " error");
-    if (type)
-        wmem_strbuf_append_printf(ctx->info, " %s", type);
-    if (condition)
-        wmem_strbuf_append_printf(ctx->info, "/%s", condition);
+    wmem_strbuf_append_printf(ctx->info, " %s/%s", type ? type : "?", condition ? condition : "?");
     if (app)
         wmem_strbuf_append_printf(ctx->info, " (pubsub %s)", app);
     ctx->tap->stanza_error = condition;

@@ -202,7 +202,8 @@ track_first_pass(xmppws_ctx_t *ctx, xml_frame_t *el)
 
     if (t->close_seen[d] && ctx->kind != XMPPWS_KIND_CLOSE)
         rec->flags |= F_DATA_AFTER_CLOSE;
-    if (stanza && !t->sasl_success)
+    /* The client's stanzas are the anomaly; the server may answer them. */
+    if (stanza && !t->sasl_success && dir != XMPPWS_DIR_S2C)
         rec->flags |= F_STANZA_BEFORE_AUTH;
 
     switch (ctx->kind) {
@@ -296,14 +297,14 @@ track_first_pass(xmppws_ctx_t *ctx, xml_frame_t *el)
                 }
             }
         }
-        if (t->sasl_success && !t->bound && !is_bind && !is_session && !rec->answers)
+        if (t->sasl_success && !t->bound && !is_bind && !is_session && !rec->answers && dir != XMPPWS_DIR_S2C)
             rec->flags |= F_STANZA_BEFORE_BIND;
         break;
     }
     case XMPPWS_KIND_MESSAGE:
     case XMPPWS_KIND_PRESENCE:
         rec->stage = t->bound ? XMPPWS_STAGE_ESTABLISHED : t->stage;
-        if (t->sasl_success && !t->bound)
+        if (t->sasl_success && !t->bound && dir != XMPPWS_DIR_S2C)
             rec->flags |= F_STANZA_BEFORE_BIND;
         if (ctx->kind == XMPPWS_KIND_PRESENCE && t->bound && !t->presence_seen && dir != XMPPWS_DIR_S2C) {
             t->presence_seen = TRUE;

@@ -142,3 +142,32 @@ def pdml_json(cap, display_filter=None):
     if display_filter:
         args += ["-Y", display_filter]
     return json.loads(tshark(args))
+
+
+def expert_infos(cap, display_filter=None, two_pass=True, prefixes=("xmppws.", "finesse.")):
+    """Every expert info of ours as a dict: frame, stream (tcp.stream), name
+    (the registered expert name, e.g. xmppws.second_open), message and
+    severity name. Read from PDML, which names the expert field."""
+    import xml.etree.ElementTree as ET
+    args = ["-n", "-r", capture(cap), "-T", "pdml"] + (["-2"] if two_pass else [])
+    if display_filter:
+        args += ["-Y", display_filter]
+    root = ET.fromstring(tshark(args))
+    out = []
+    for packet in root.iter("packet"):
+        frame = stream = None
+        for f in packet.iter("field"):
+            if f.get("name") == "frame.number":
+                frame = int(f.get("show"))
+            elif f.get("name") == "tcp.stream" and stream is None:
+                stream = int(f.get("show"))
+        for ex in packet.iter("field"):
+            if ex.get("name") != "_ws.expert":
+                continue
+            names = [c.get("name") for c in ex if c.get("name", "").startswith(prefixes)]
+            msg = next((c.get("show") for c in ex if c.get("name") == "_ws.expert.message"), "")
+            sev = next((c.get("show") for c in ex if c.get("name") == "_ws.expert.severity"), "0")
+            for n in names:
+                out.append({"frame": frame, "stream": stream, "name": n, "message": msg,
+                            "severity": SEVERITY.get(int(sev), sev)})
+    return out
