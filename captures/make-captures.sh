@@ -175,6 +175,7 @@ capture() {
   stop_pid "$DUMPCAP_PID" INT
   DUMPCAP_PID=""
   mv "$tmp" "$out"
+  chmod 644 "$out"
   log "wrote $out ($(stat -c %s "$out") bytes)"
 }
 
