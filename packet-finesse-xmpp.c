@@ -50,6 +50,7 @@ static expert_field ei_stray_text = EI_INIT;
 static expert_field ei_utf16 = EI_INIT;
 static expert_field ei_invalid_utf8 = EI_INIT;
 static expert_field ei_binary_frame = EI_INIT;
+static expert_field ei_restricted_xml = EI_INIT;
 
 static dissector_handle_t xmppws_handle;
 static int xmppws_tap = -1;
@@ -262,6 +263,13 @@ check_message(xmppws_ctx_t *ctx, xml_frame_t *root, int elements)
     for (f = root->first_child; f; f = f->next_sibling) {
         if (f->type == XML_FRAME_XMPLI && f->name && g_ascii_strcasecmp(f->name, "xml") == 0) {
             proto_tree_add_expert(ctx->msg_tree, pinfo, &ei_xml_declaration, tvb, f->start_offset, f->length);
+        } else if (f->type == XML_FRAME_XMPLI || f->type == XML_FRAME_DTD_DOCTYPE) {
+            proto_tree_add_expert_format(ctx->msg_tree, pinfo, &ei_restricted_xml, tvb, f->start_offset, f->length,
+                                         "%s in an XMPP message: RFC 6120 11.1 forbids DTDs and processing "
+                                         "instructions (entities are not expanded here); the server closes the "
+                                         "stream with restricted-xml",
+                                         f->type == XML_FRAME_DTD_DOCTYPE ? "Document type declaration" :
+                                         "Processing instruction");
         } else if (f->type == XML_FRAME_CDATA &&
                    tvb_skip_wsp(tvb, f->start_offset, f->length) < f->start_offset + f->length) {
             proto_tree_add_expert(ctx->msg_tree, pinfo, &ei_stray_text, tvb, f->start_offset, f->length);
@@ -700,6 +708,8 @@ proto_register_xmppws(void)
         { &ei_whitespace, { "xmppws.whitespace", PI_PROTOCOL, PI_WARN,
             "Whitespace before or after the element: RFC 7395 3.3.3/3.8 want a message to be exactly one element",
             EXPFILL } },
+        { &ei_restricted_xml, { "xmppws.restricted_xml", PI_PROTOCOL, PI_ERROR,
+            "DTD or processing instruction in XMPP (RFC 6120 11.1 restricted XML)", EXPFILL } },
         { &ei_binary_frame, { "xmppws.binary_frame", PI_PROTOCOL, PI_WARN,
             "XMPP in a binary WebSocket frame: RFC 7395 3.2 requires text frames (Prosody closes with 1003)",
             EXPFILL } },

@@ -1,0 +1,67 @@
+"""Hostile input (captures/hostile-synthetic.py, SYNTHETIC): deep nesting, a
+10 MB attribute, thousands of elements, unterminated markup, invalid UTF-8,
+entity tricks. Each is dissected in bounded time, flagged, never a crash
+(tshark runs with WIRESHARK_ABORT_ON_DISSECTOR_BUG; under the ASan+UBSan
+build any report fails the test)."""
+import collections
+import time
+import unittest
+
+from xmppws_test import expert_infos, fields, SANITIZERS
+
+CAP = "hostile-synthetic.pcapng"
+
+
+class Hostile(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        start = time.monotonic()
+        cls.infos = expert_infos(CAP)
+        cls.elapsed = time.monotonic() - start
+        cls.by_frame = collections.defaultdict(set)
+        for e in cls.infos:
+            cls.by_frame[e["frame"]].add(e["name"])
+        cls.info = {int(r[0]): r[1] for r in fields(CAP, ["frame.number", "_ws.col.Info"], "xmppws")}
+
+    def test_bounded_time(self):
+        self.assertLess(self.elapsed, 120 if SANITIZERS else 30)
+
+    def test_every_message_dissected(self):
+        self.assertEqual(sorted(self.info), [6, 12, 15, 190, 202, 203, 204, 205, 206, 210, 211, 213])
+
+    def test_deep_nesting(self):
+        # WebSocket hands over the first 256 KiB: the 50,000-deep iq arrives cut, so its end tag is missing
+        self.assertEqual(self.info[12], "iq get a (jabber:client)")
+        self.assertIn("xmppws.partial_element", self.by_frame[12])
+        self.assertIn("xmppws.partial_element", self.by_frame[15])
+
+    def test_huge_attribute_is_malformed(self):
+        self.assertEqual(self.info[190], "(no XML element)")
+        self.assertEqual({"xmppws.no_element", "xmppws.stray_text"}, self.by_frame[190])
+
+    def test_thousands_of_elements_bounded_info(self):
+        self.assertTrue(self.info[202].startswith("presence, presence, presence, presence, presence, presence, "
+                                                  "presence, presence, \u2026 ("))
+        self.assertIn("xmppws.multiple_elements", self.by_frame[202])
+
+    def test_unterminated_markup(self):
+        self.assertEqual(self.by_frame[203], {"xmppws.no_element", "xmppws.stray_text"})
+
+    def test_invalid_utf8(self):
+        self.assertIn("xmppws.invalid_utf8", self.by_frame[204])
+
+    def test_entities_are_not_expanded(self):
+        self.assertEqual(self.info[205], "message body=<&#x110000;&#0;&#xD800;&#99999999999999999999;&bogus;&amp;AA&")
+        self.assertEqual(self.info[206], "message body=&b;&b;&b;")
+        self.assertIn("xmppws.restricted_xml", self.by_frame[206])
+
+    def test_sasl_garbage(self):
+        self.assertIn("xmppws.sasl.bad_plain", self.by_frame[210])
+        self.assertEqual(self.info[211], "response")
+
+    def test_one_byte_message(self):
+        self.assertEqual(self.info[213], "(no XML element)")
+
+
+if __name__ == "__main__":
+    unittest.main()
