@@ -6,6 +6,9 @@
 #   captures/make-captures.sh NAME...    only the named captures, e.g.
 #                                        finesse-login anomaly-malformed-xml
 #
+# OUT_DIR=/some/dir writes the pcapng files there instead of captures/
+# (handy to check regeneration without touching the committed files).
+#
 # Runs a private Prosody (own config and data under captures/.scratch, every
 # listener on 127.0.0.1, s2s disabled), drives it with the Node clients in
 # captures/client, records the WebSocket port with dumpcap and stops
@@ -21,6 +24,7 @@ WS_PORT=5280
 C2S_PORT=5222
 WS_PATH=/ws/
 BENCH_AGENTS=${BENCH_AGENTS:-25}
+OUT_DIR=${OUT_DIR:-$HERE}
 
 PROSODY_PID=""
 DUMPCAP_PID=""
@@ -158,7 +162,7 @@ stop_prosody() {
 capture() {
   local name=$1 limit=$2
   shift 2
-  local tmp=$SCRATCH/$name.pcapng out=$HERE/$name.pcapng i
+  local tmp=$SCRATCH/$name.pcapng out=$OUT_DIR/$name.pcapng i
   rm -f "$tmp"
   dumpcap -i lo -f "tcp port $WS_PORT" -w "$tmp" 2>"$SCRATCH/$name.dumpcap.log" &
   DUMPCAP_PID=$!
@@ -218,12 +222,12 @@ make_one() {
       local try
       for try in 1 2 3; do
         real_capture anomaly-dropped-socket 60 -- node scenarios/anomaly-dropped-socket.js
-        "$HERE/wsdump.sh" "$HERE/anomaly-dropped-socket.pcapng" | tail -n 1 | grep -q 'id="ping_1"' && break
+        "$HERE/wsdump.sh" "$OUT_DIR/anomaly-dropped-socket.pcapng" | tail -n 1 | grep -q 'id="ping_1"' && break
         log "the server answered the ping before the RST (try $try)"
         ((try < 3)) || die "could not capture an unanswered ping"
       done
       ;;
-    cisco-doc-login) (cd "$HERE" && python3 cisco-doc-login.py) ;;
+    cisco-doc-login) python3 "$HERE/cisco-doc-login.py" "$OUT_DIR/cisco-doc-login.pcapng" >/dev/null ;;
     bench-10k)
       local nodes=("$T") i
       for ((i = 1; i <= BENCH_AGENTS; i++)); do nodes+=("$(printf '/finesse/api/User/agent%03d' "$i")"); done
@@ -250,7 +254,8 @@ main() {
   command -v node >/dev/null || die "node not installed"
   [[ $EUID -eq 0 ]] || die "run as root (dumpcap on lo, prosody with run_as_root)"
 
-  mkdir -p "$SCRATCH"
+  mkdir -p "$SCRATCH" "$OUT_DIR"
+  OUT_DIR=$(cd "$OUT_DIR" && pwd)
   rm -f "$SCRATCH/prosody.log" "$SCRATCH/prosody.stdout"
   (cd "$CLIENT" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
 
