@@ -96,3 +96,20 @@ class SyntheticAnomalies(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class InsecureRedirect(unittest.TestCase):
+    """captures/tls-redirect-synthetic.py: real TLS 1.3 (OpenSSL), scripted XMPP."""
+    CAP = "tls-redirect-synthetic.pcapng"
+
+    def test_wss_to_ws_redirect_flagged(self):
+        infos = expert_infos(self.CAP)
+        self.assertEqual([(e["frame"], e["name"], e["severity"]) for e in infos],
+                         [(11, "xmppws.close.see_other_insecure", "Warning")])
+        self.assertEqual(infos[0]["message"], "see-other-uri ws://other.uccxpub.prabhat.com:5280/ws/ redirects this "
+                         "wss:// connection to an unencrypted ws:// endpoint (RFC 7395 3.6.1 forbids lowering security)")
+
+    def test_decrypted_with_embedded_secrets(self):
+        from xmppws_test import column
+        self.assertEqual(column(self.CAP, "xmppws.close.see_other_uri"),
+                         ["ws://other.uccxpub.prabhat.com:5280/ws/"])
