@@ -46,8 +46,9 @@
 
 #include "packet-finesse-xmpp.h"
 
-/* A notification larger than this is shown but not decoded. WebSocket hands
- * over at most 256 KiB per message, so real notifications stay far below. */
+/* Default of the max_payload preference: a notification larger than this is
+ * shown but not decoded. WebSocket hands over at most 256 KiB per message,
+ * so real notifications stay far below. */
 #define FINESSE_MAX_PAYLOAD   (1024 * 1024)
 /* Element nesting accepted in one document (Finesse's own nest < 10). */
 #define FINESSE_MAX_DEPTH     64
@@ -63,6 +64,7 @@ static int proto_xml = -1;
 static dissector_handle_t xml_handle;
 
 static gboolean pref_show_xml_tree = FALSE;
+static guint pref_max_payload = FINESSE_MAX_PAYLOAD;
 
 /* Update */
 static int hf_kind = -1;
@@ -437,28 +439,39 @@ static const field_row_t field_rows[] = {
     LEAF(OBJ_QUEUE, "name", &hf_queue_name, NULL, S_QUEUE_NAME),
     LEAF(OBJ_QUEUE, "uri",  &hf_uri,        NULL, S_URI),
     NEST(OBJ_QUEUE, "statistics", OBJ_QUEUE_STATISTICS),
-    LEAF(OBJ_QUEUE_STATISTICS, "callsInQueue",                  &hf_queue_calls_in_queue,           NULL, S_QUEUE_CALLS),
-    LEAF(OBJ_QUEUE_STATISTICS, "startTimeOfLongestCallInQueue", &hf_queue_longest_call_start,       NULL, S_NONE),
-    LEAF(OBJ_QUEUE_STATISTICS, "agentsReady",                   &hf_queue_agents_ready,             NULL, S_NONE),
-    LEAF(OBJ_QUEUE_STATISTICS, "agentsNotReady",                &hf_queue_agents_not_ready,         NULL, S_NONE),
-    LEAF(OBJ_QUEUE_STATISTICS, "agentsBusyOther",               &hf_queue_agents_busy_other,        NULL, S_NONE),
-    LEAF(OBJ_QUEUE_STATISTICS, "agentsLoggedOn",                &hf_queue_agents_logged_on,         NULL, S_NONE),
-    LEAF(OBJ_QUEUE_STATISTICS, "agentsTalkingInbound",          &hf_queue_agents_talking_inbound,   NULL, S_NONE),
-    LEAF(OBJ_QUEUE_STATISTICS, "agentsTalkingOutbound",         &hf_queue_agents_talking_outbound,  NULL, S_NONE),
-    LEAF(OBJ_QUEUE_STATISTICS, "agentsTalkingInternal",         &hf_queue_agents_talking_internal,  NULL, S_NONE),
-    LEAF(OBJ_QUEUE_STATISTICS, "agentsWrapUpNotReady",          &hf_queue_agents_wrap_up_not_ready, NULL, S_NONE),
-    LEAF(OBJ_QUEUE_STATISTICS, "agentsWrapUpReady",             &hf_queue_agents_wrap_up_ready,     NULL, S_NONE),
+#define QS OBJ_QUEUE_STATISTICS
+    LEAF(QS, "callsInQueue",                  &hf_queue_calls_in_queue,             NULL, S_QUEUE_CALLS),
+    LEAF(QS, "startTimeOfLongestCallInQueue", &hf_queue_longest_call_start,         NULL, S_NONE),
+    LEAF(QS, "agentsReady",                   &hf_queue_agents_ready,               NULL, S_NONE),
+    LEAF(QS, "agentsNotReady",                &hf_queue_agents_not_ready,           NULL, S_NONE),
+    LEAF(QS, "agentsBusyOther",               &hf_queue_agents_busy_other,          NULL, S_NONE),
+    LEAF(QS, "agentsLoggedOn",                &hf_queue_agents_logged_on,           NULL, S_NONE),
+    LEAF(QS, "agentsTalkingInbound",          &hf_queue_agents_talking_inbound,     NULL, S_NONE),
+    LEAF(QS, "agentsTalkingOutbound",         &hf_queue_agents_talking_outbound,    NULL, S_NONE),
+    LEAF(QS, "agentsTalkingInternal",         &hf_queue_agents_talking_internal,    NULL, S_NONE),
+    LEAF(QS, "agentsWrapUpNotReady",          &hf_queue_agents_wrap_up_not_ready,   NULL, S_NONE),
+    LEAF(QS, "agentsWrapUpReady",             &hf_queue_agents_wrap_up_ready,       NULL, S_NONE),
 };
+#undef QS
 
-static void finish_user(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *, const vals_t *, gboolean);
-static void finish_reason(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *, const vals_t *, gboolean);
-static void finish_dialog(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *, const vals_t *, gboolean);
-static void finish_participant(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *, const vals_t *, gboolean);
-static void finish_call_variable(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *, const vals_t *, gboolean);
-static void finish_api_error(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *, const vals_t *, gboolean);
-static void finish_system(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *, const vals_t *, gboolean);
-static void finish_team(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *, const vals_t *, gboolean);
-static void finish_queue(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *, const vals_t *, gboolean);
+static void finish_user(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *,
+                        const vals_t *, gboolean);
+static void finish_reason(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *,
+                          const vals_t *, gboolean);
+static void finish_dialog(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *,
+                          const vals_t *, gboolean);
+static void finish_participant(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *,
+                               const vals_t *, gboolean);
+static void finish_call_variable(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *,
+                                 const vals_t *, gboolean);
+static void finish_api_error(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *,
+                             const vals_t *, gboolean);
+static void finish_system(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *,
+                          const vals_t *, gboolean);
+static void finish_team(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *,
+                        const vals_t *, gboolean);
+static void finish_queue(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item *, proto_tree *,
+                         const vals_t *, gboolean);
 
 /* Indexed by obj_t. */
 static const obj_def_t obj_defs[OBJ_COUNT] = {
@@ -487,15 +500,31 @@ static const obj_def_t obj_defs[OBJ_COUNT] = {
     [OBJ_QUEUE_STATISTICS] = { &hf_queue_statistics, NULL, &ett_queue_statistics, "queue", C_NONE, NULL },
 };
 
+/* State of one call, in pinfo->pool (it must survive an exception). */
+typedef enum {
+    ST_DECODED = 0,   /* a document was parsed (maybe not well-formed) */
+    ST_EMPTY,         /* nothing but white space */
+    ST_TOO_LARGE,     /* above the max_payload preference */
+    ST_TOO_DEEP,      /* nesting limit hit: not parsed */
+    ST_NO_XML         /* the XML dissector is disabled */
+} status_t;
+
 struct finesse_ctx {
     packet_info *pinfo;
     proto_tree  *tree;       /* the finesse subtree */
     guint        escaping;   /* ESCAPED_* bits */
-    gboolean     malformed;
+    status_t     status;
+    gboolean     malformed;  /* not well-formed (or an exception): summary says so */
+    vals_t      *update;     /* what <Update> holds (event, requestId, source) */
+    vals_t      *data;       /* what the payload object holds */
+    obj_t        kind;       /* the payload's object type, OBJ_NONE if unknown */
+    const char  *name;       /* the payload's element name when kind is unknown */
+    gboolean     no_data;    /* an <Update> without a payload object */
 };
 
 /* ---- Small helpers ------------------------------------------------------- */
 
+/* XML 1.0 2.3 S: white space. */
 static gboolean
 is_ws(guint8 c)
 {
@@ -530,6 +559,7 @@ child_ci(xml_frame_t *el, const char *name)
     return NULL;
 }
 
+/* First child element of `el` (attributes and text skipped), or NULL. */
 static xml_frame_t *
 first_element(xml_frame_t *el)
 {
@@ -553,6 +583,7 @@ meaning_of(const string_string *m, const char *value)
     return NULL;
 }
 
+/* TRUE when the slot holds `want`, ignoring case. */
 static gboolean
 value_is(const slot_val_t *sv, const char *want)
 {
@@ -593,6 +624,8 @@ typedef struct {
     gboolean    too_deep;  /* nesting beyond FINESSE_MAX_DEPTH */
 } wf_result_t;
 
+/* XML 1.0 2.3 NameStartChar, NameChar (any byte >= 0x80 is taken as part of
+ * a non-ASCII name character; UTF-8 validity is checked separately). */
 static gboolean
 is_name_start(guint8 c)
 {
@@ -682,6 +715,8 @@ check_well_formed(const guint8 *buf, int len, wf_result_t *r)
     r->what = NULL;
     r->too_deep = FALSE;
 
+    if (len >= 4 && memcmp(buf, "&lt;", 4) == 0)
+        WF_FAIL(0, "the text is escaped once more than expected");
     if (!g_utf8_validate((const gchar *)buf, len, &bad))
         WF_FAIL((int)((const guint8 *)bad - buf), "not UTF-8 (or a NUL byte)");
     while (i < len) {
@@ -925,7 +960,7 @@ parse_content(finesse_ctx_t *fc, tvbuff_t *tvb, int offset, int len, xmppws_doc_
                                      "Finesse notification nests elements deeper than %d levels (offset %d); not "
                                      "decoded. Finesse objects nest fewer than 10: check what published it",
                                      FINESSE_MAX_DEPTH, wf.offset);
-        fc->malformed = TRUE;
+        fc->status = ST_TOO_DEEP;
         return NULL;
     }
     if (wf.offset >= 0) {
@@ -937,9 +972,15 @@ parse_content(finesse_ctx_t *fc, tvbuff_t *tvb, int offset, int len, xmppws_doc_
         fc->malformed = TRUE;
     }
 
+    /* The XML dissector reads 2 bytes for a byte-order mark; the shortest
+     * element, <a/>, has 4. */
+    if (len < 4)
+        return NULL;
     root = run_xml(fc, doc_tvb);
-    if (!root)
+    if (!root) {
         proto_tree_add_expert(fc->tree, pinfo, &ei_xml_disabled, doc_tvb, 0, -1);
+        fc->status = ST_NO_XML;
+    }
     return root;
 }
 
@@ -999,7 +1040,8 @@ leaf_text(const xmppws_doc_t *doc, xml_frame_t *el, int *offset, int *len)
     return v;
 }
 
-/* An element no row knows: its text, or the number of its children. */
+/* An element no row knows: its text, or the number of its child elements;
+ * nothing when it is empty (as for known elements). */
 static void
 add_other(const xmppws_doc_t *doc, proto_tree *tree, xml_frame_t *el)
 {
@@ -1008,7 +1050,7 @@ add_other(const xmppws_doc_t *doc, proto_tree *tree, xml_frame_t *el)
 
     if (v)
         proto_tree_add_string_format(tree, hf_other, doc->tvb, off, len, v, "%s: %s", el->name_orig_case, v);
-    else
+    else if (first_element(el))
         proto_tree_add_string_format(tree, hf_other, doc->tvb, el->start_offset, el->length, "",
                                      "%s (%u elements)", el->name_orig_case, xmppws_el_child_count(el));
 }
@@ -1062,7 +1104,9 @@ walk_object(finesse_ctx_t *fc, const xmppws_doc_t *doc, xml_frame_t *el, obj_t t
     proto_item *item = NULL;
     proto_tree *tree = parent_tree;
     xml_frame_t *c;
-    vals_t *local = wmem_new0(fc->pinfo->pool, vals_t);
+    vals_t local;      /* on the stack: depth is bounded by the schema */
+
+    memset(&local, 0, sizeof local);
 
     if (def->hf) {
         item = proto_tree_add_item(parent_tree, *def->hf, doc->tvb, el->start_offset, el->length, ENC_NA);
@@ -1089,18 +1133,19 @@ walk_object(finesse_ctx_t *fc, const xmppws_doc_t *doc, xml_frame_t *el, obj_t t
             continue;
         }
         if (row->hf) {
-            add_leaf(doc, tree, row, c, local);
+            add_leaf(doc, tree, row, c, &local);
         } else {
-            vals_t *child = wmem_new0(fc->pinfo->pool, vals_t);
-            walk_object(fc, doc, c, row->child, tree, isolated || row->isolate, depth + 1, child);
-            merge_vals(local, child, !row->isolate);
+            vals_t child;
+            memset(&child, 0, sizeof child);
+            walk_object(fc, doc, c, row->child, tree, isolated || row->isolate, depth + 1, &child);
+            merge_vals(&local, &child, !row->isolate);
         }
     }
     if (def->count != C_NONE)
-        local->n[def->count]++;
+        local.n[def->count]++;
     if (def->finish)
-        def->finish(fc, doc->tvb, el, item, tree, local, isolated);
-    merge_vals(out, local, TRUE);
+        def->finish(fc, doc->tvb, el, item, tree, &local, isolated);
+    merge_vals(out, &local, TRUE);
 }
 
 /* ---- Per-object completion: item text and expert infos ------------------- */
@@ -1250,12 +1295,12 @@ finish_queue(finesse_ctx_t *fc _U_, tvbuff_t *tvb _U_, xml_frame_t *el _U_, prot
 
 /* ---- The notification ---------------------------------------------------- */
 
-/* One-line summary (Info column), e.g. "Finesse PUT User administrator
- * NOT_READY (reason 32762 Lunch)". `kind` is the payload's obj_t. */
+/* One-line summary (Info column) from what the call gathered, e.g.
+ * "Finesse PUT User administrator NOT_READY (reason 32762 Lunch)". */
 static void
-build_summary(finesse_ctx_t *fc, wmem_strbuf_t *sb, const vals_t *u, const vals_t *d, obj_t kind,
-              xml_frame_t *payload)
+build_summary(finesse_ctx_t *fc, wmem_strbuf_t *sb)
 {
+    const vals_t *u = fc->update, *d = fc->data;
     packet_info *pinfo = fc->pinfo;
     const slot_val_t *s = d->s;
 
@@ -1264,7 +1309,20 @@ build_summary(finesse_ctx_t *fc, wmem_strbuf_t *sb, const vals_t *u, const vals_
         char *ev = wmem_strdup(pinfo->pool, info_value(pinfo, u->s[S_EVENT].value));
         wmem_strbuf_append_printf(sb, " %s", ascii_strup_inplace(ev));
     }
-    switch (kind) {
+    switch (fc->status) {
+    case ST_EMPTY:
+        wmem_strbuf_append(sb, " (empty)");
+        return;
+    case ST_TOO_LARGE:
+        wmem_strbuf_append(sb, " (too large)");
+        return;
+    case ST_NO_XML:
+        wmem_strbuf_append(sb, " (XML dissector disabled)");
+        return;
+    default:
+        break;
+    }
+    switch (fc->kind) {
     case OBJ_USER:
     case OBJ_USERS: {
         const slot_t reason = s[S_REASON_CODE].value ? S_REASON_CODE : S_REASON_ID;
@@ -1331,12 +1389,16 @@ build_summary(finesse_ctx_t *fc, wmem_strbuf_t *sb, const vals_t *u, const vals_
         break;
     }
     default:
-        if (payload && payload->name_orig_case)
-            wmem_strbuf_append_printf(sb, " %s", info_value(pinfo, payload->name_orig_case));
+        if (fc->name)
+            wmem_strbuf_append_printf(sb, " %s", info_value(pinfo, fc->name));
+        else if (fc->no_data && fc->status == ST_DECODED)
+            wmem_strbuf_append(sb, " (no data)");
         break;
     }
     if (fc->malformed)
         wmem_strbuf_append(sb, " [not well-formed]");
+    if (fc->status == ST_TOO_DEEP)
+        wmem_strbuf_append(sb, " [nested too deeply]");
 #undef SV
 }
 
@@ -1344,29 +1406,33 @@ build_summary(finesse_ctx_t *fc, wmem_strbuf_t *sb, const vals_t *u, const vals_
  * literal), find <Update> (or take the root element as the payload when it
  * is not an Update), resolve <data> (literal children, or escaped text parsed
  * as a second document), then add the generated kind and escaping, the
- * Update's fields and the payload objects, and build the summary. */
+ * Update's fields and the payload objects. What it finds goes to *fc, for
+ * build_summary(). */
 static void
-dissect_notification(finesse_ctx_t *fc, tvbuff_t *tvb, wmem_strbuf_t *summary)
+dissect_notification(finesse_ctx_t *fc, tvbuff_t *tvb)
 {
     packet_info *pinfo = fc->pinfo;
     xmppws_doc_t doc, data_doc;
     xml_frame_t *root, *top, *update = NULL, *data = NULL, *payload_parent = NULL, *payload;
     gboolean escaped = FALSE;
     const field_row_t *row;
-    obj_t kind = OBJ_NONE;
-    vals_t *uv = wmem_new0(pinfo->pool, vals_t), *dv = wmem_new0(pinfo->pool, vals_t);
     proto_item *pi;
     int len = (int)tvb_captured_length(tvb);
 
-    if (len > FINESSE_MAX_PAYLOAD) {
+    if ((guint)len > pref_max_payload) {
         proto_tree_add_expert_format(fc->tree, pinfo, &ei_too_large, tvb, 0, len,
-                                     "Finesse notification of %d bytes is larger than %d bytes; not decoded. Finesse "
-                                     "objects are a few KiB: check what published this item", len,
-                                     FINESSE_MAX_PAYLOAD);
-        wmem_strbuf_append(summary, " (too large)");
+                                     "Finesse notification of %d bytes exceeds the finesse.max_payload preference "
+                                     "(%u bytes); not decoded. Finesse objects are a few KiB: check what published it",
+                                     len, pref_max_payload);
+        fc->status = ST_TOO_LARGE;
         return;
     }
+    fc->status = ST_EMPTY;
     root = parse_content(fc, tvb, 0, len, &doc, &escaped);
+    if (root || fc->malformed)
+        fc->status = ST_DECODED;
+    if (!root)
+        return;
     if (escaped)
         fc->escaping |= ESCAPED_UPDATE;
     top = first_element(root);
@@ -1389,24 +1455,19 @@ dissect_notification(finesse_ctx_t *fc, tvbuff_t *tvb, wmem_strbuf_t *summary)
     }
     payload = first_element(payload_parent);
     if (payload && (row = find_row(OBJ_DATA, payload->name_orig_case)) != NULL)
-        kind = row->child;
+        fc->kind = row->child;
+    else if (payload)
+        fc->name = payload->name_orig_case;
+    fc->no_data = update && !payload;
 
-    pi = proto_tree_add_string(fc->tree, hf_kind, tvb, 0, 0, obj_defs[kind].kind);
+    pi = proto_tree_add_string(fc->tree, hf_kind, tvb, 0, 0, obj_defs[fc->kind].kind);
     proto_item_set_generated(pi);
-    if (root) {
-        pi = proto_tree_add_uint(fc->tree, hf_escaping, tvb, 0, 0, fc->escaping);
-        proto_item_set_generated(pi);
-    }
+    pi = proto_tree_add_uint(fc->tree, hf_escaping, tvb, 0, 0, fc->escaping);
+    proto_item_set_generated(pi);
     if (update)
-        walk_object(fc, &doc, update, OBJ_UPDATE, fc->tree, FALSE, 0, uv);
+        walk_object(fc, &doc, update, OBJ_UPDATE, fc->tree, FALSE, 0, fc->update);
     if (payload_parent)
-        walk_object(fc, &data_doc, payload_parent, OBJ_DATA, fc->tree, FALSE, 0, dv);
-
-    if (!root && !fc->malformed) {
-        wmem_strbuf_append(summary, " (empty)");
-        return;
-    }
-    build_summary(fc, summary, uv, dv, kind, payload ? payload : top);
+        walk_object(fc, &data_doc, payload_parent, OBJ_DATA, fc->tree, FALSE, 0, fc->data);
 }
 
 /* Dissector "finesse": tvb = the content of a pubsub <notification/> item
@@ -1417,30 +1478,36 @@ static int
 dissect_finesse(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     finesse_call_t *call = (finesse_call_t *)data;
-    finesse_ctx_t fc;
+    finesse_ctx_t *fc = wmem_new0(pinfo->pool, finesse_ctx_t);
     proto_item *ti;
     wmem_strbuf_t *summary = wmem_strbuf_new(pinfo->pool, "Finesse");
+    const char *text;
 
-    memset(&fc, 0, sizeof fc);
-    fc.pinfo = pinfo;
+    fc->pinfo = pinfo;
+    fc->update = wmem_new0(pinfo->pool, vals_t);
+    fc->data = wmem_new0(pinfo->pool, vals_t);
     ti = proto_tree_add_item(tree, proto_finesse, tvb, 0, -1, ENC_NA);
-    fc.tree = proto_item_add_subtree(ti, ett_finesse);
+    fc->tree = proto_item_add_subtree(ti, ett_finesse);
 
     TRY {
-        dissect_notification(&fc, tvb, summary);
+        dissect_notification(fc, tvb);
     }
     CATCH_NONFATAL_ERRORS {
-        show_exception(tvb, pinfo, fc.tree, EXCEPT_CODE, GET_MESSAGE);
+        show_exception(tvb, pinfo, fc->tree, EXCEPT_CODE, GET_MESSAGE);
+        fc->malformed = TRUE;
     }
     ENDTRY;
 
-    proto_item_append_text(ti, ", %s", wmem_strbuf_get_str(summary) + strlen("Finesse "));
+    build_summary(fc, summary);
+    text = wmem_strbuf_get_str(summary);
+    if (strlen(text) > strlen("Finesse "))
+        proto_item_append_text(ti, ", %s", text + strlen("Finesse "));
     if (call) {
         if (call->summary)
-            wmem_strbuf_append(call->summary, wmem_strbuf_get_str(summary));
+            wmem_strbuf_append(call->summary, text);
     } else {
         col_set_str(pinfo->cinfo, COL_PROTOCOL, "Finesse");
-        col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(summary));
+        col_add_str(pinfo->cinfo, COL_INFO, text);
     }
     return tvb_captured_length(tvb);
 }
@@ -1450,138 +1517,413 @@ dissect_finesse(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 void
 proto_register_finesse(void)
 {
-#define STR(var, name, abbrev, blurb) \
-    { &var, { name, abbrev, FT_STRING, BASE_NONE, NULL, 0x0, blurb, HFILL } }
-#define OBJ(var, name, abbrev, blurb) \
-    { &var, { name, abbrev, FT_NONE, BASE_NONE, NULL, 0x0, blurb, HFILL } }
-#define INT(var, name, abbrev, blurb) \
-    { &var, { name, abbrev, FT_INT32, BASE_DEC, NULL, 0x0, blurb, HFILL } }
     static hf_register_info hf[] = {
-        STR(hf_kind, "Kind", "finesse.kind",
-            "Payload type: user, dialog, team, queue, system_info, api_errors or other (generated)"),
-        { &hf_escaping, { "Escaping", "finesse.escaping", FT_UINT8, BASE_DEC, VALS(escaping_vals), 0x0,
+        { &hf_kind,
+          { "Kind", "finesse.kind",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Payload type: user, dialog, team, queue, system_info, api_errors or other (generated)", HFILL }
+        },
+        { &hf_escaping,
+          { "Escaping", "finesse.escaping",
+            FT_UINT8, BASE_DEC, VALS(escaping_vals), 0x0,
             "How the <Update> was carried: 0 literal XML, 1 whole <Update> escaped, 2 <data> escaped, 3 both "
-            "(generated)", HFILL } },
-        STR(hf_event, "Event", "finesse.event", "Update/event as sent: PUT, POST or DELETE (case varies)"),
-        STR(hf_request_id, "Request ID", "finesse.request_id",
-            "Update/requestId: the REST request that caused it (absent or empty when unsolicited)"),
-        STR(hf_source, "Source", "finesse.source", "Update/source: URI of the changed object"),
-        STR(hf_uri, "URI", "finesse.uri", "uri of an object"),
-        STR(hf_other, "Other element", "finesse.other", "An element this dissector has no field for"),
+            "(generated)", HFILL }
+        },
+        { &hf_event,
+          { "Event", "finesse.event",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Update/event as sent: PUT, POST or DELETE (case varies)", HFILL }
+        },
+        { &hf_request_id,
+          { "Request ID", "finesse.request_id",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Update/requestId: the REST request that caused it (absent or empty when unsolicited)", HFILL }
+        },
+        { &hf_source,
+          { "Source", "finesse.source",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Update/source: URI of the changed object", HFILL }
+        },
+        { &hf_uri,
+          { "URI", "finesse.uri",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "uri of an object", HFILL }
+        },
+        { &hf_other,
+          { "Other element", "finesse.other",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "An element this dissector has no field for", HFILL }
+        },
 
-        OBJ(hf_user, "User", "finesse.user", "User object"),
-        STR(hf_user_id, "Login ID", "finesse.user.id", "User/loginId"),
-        STR(hf_user_name, "Login name", "finesse.user.name", "User/loginName"),
-        STR(hf_user_first_name, "First name", "finesse.user.first_name", "User/firstName"),
-        STR(hf_user_last_name, "Last name", "finesse.user.last_name", "User/lastName"),
-        STR(hf_user_extension, "Extension", "finesse.user.extension", "User/extension"),
-        STR(hf_user_state, "State", "finesse.user.state",
+        { &hf_user,
+          { "User", "finesse.user",
+            FT_NONE, BASE_NONE, NULL, 0x0,
+            "User object", HFILL }
+        },
+        { &hf_user_id,
+          { "Login ID", "finesse.user.id",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "User/loginId", HFILL }
+        },
+        { &hf_user_name,
+          { "Login name", "finesse.user.name",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "User/loginName", HFILL }
+        },
+        { &hf_user_first_name,
+          { "First name", "finesse.user.first_name",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "User/firstName", HFILL }
+        },
+        { &hf_user_last_name,
+          { "Last name", "finesse.user.last_name",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "User/lastName", HFILL }
+        },
+        { &hf_user_extension,
+          { "Extension", "finesse.user.extension",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "User/extension", HFILL }
+        },
+        { &hf_user_state,
+          { "State", "finesse.user.state",
+            FT_STRING, BASE_NONE, NULL, 0x0,
             "User/state as sent: LOGIN, LOGOUT, NOT_READY, READY, RESERVED, RESERVED_OUTBOUND, "
-            "RESERVED_OUTBOUND_PREVIEW, TALKING, HOLD, WORK, WORK_READY"),
-        STR(hf_user_pending_state, "Pending state", "finesse.user.pending_state", "User/pendingState"),
-        STR(hf_user_reason_code, "Reason code", "finesse.user.reason_code",
-            "User/reasonCodeId and User/ReasonCode/code"),
-        STR(hf_user_reason_code_id, "Reason code ID", "finesse.user.reason_code_id",
-            "User/ReasonCode/id (database id of the reason code)"),
-        STR(hf_user_reason_label, "Reason label", "finesse.user.reason_label", "User/ReasonCode/label"),
-        STR(hf_user_reason_category, "Reason category", "finesse.user.reason_category",
-            "User/ReasonCode/category: NOT_READY or LOGOUT"),
-        OBJ(hf_user_reason, "ReasonCode", "finesse.user.reason", "User/ReasonCode object"),
-        STR(hf_user_state_change_time, "State change time", "finesse.user.state_change_time",
-            "User/stateChangeTime (ISO 8601, UTC)"),
-        STR(hf_user_team, "Team", "finesse.user.team", "User/teamName"),
-        STR(hf_user_team_id, "Team ID", "finesse.user.team_id", "User/teamId"),
-        STR(hf_user_role, "Role", "finesse.user.role", "User/roles/role: Agent, Supervisor, Admin"),
+            "RESERVED_OUTBOUND_PREVIEW, TALKING, HOLD, WORK, WORK_READY", HFILL }
+        },
+        { &hf_user_pending_state,
+          { "Pending state", "finesse.user.pending_state",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "User/pendingState", HFILL }
+        },
+        { &hf_user_reason_code,
+          { "Reason code", "finesse.user.reason_code",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "User/reasonCodeId and User/ReasonCode/code", HFILL }
+        },
+        { &hf_user_reason_code_id,
+          { "Reason code ID", "finesse.user.reason_code_id",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "User/ReasonCode/id (database id of the reason code)", HFILL }
+        },
+        { &hf_user_reason_label,
+          { "Reason label", "finesse.user.reason_label",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "User/ReasonCode/label", HFILL }
+        },
+        { &hf_user_reason_category,
+          { "Reason category", "finesse.user.reason_category",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "User/ReasonCode/category: NOT_READY or LOGOUT", HFILL }
+        },
+        { &hf_user_reason,
+          { "ReasonCode", "finesse.user.reason",
+            FT_NONE, BASE_NONE, NULL, 0x0,
+            "User/ReasonCode object", HFILL }
+        },
+        { &hf_user_state_change_time,
+          { "State change time", "finesse.user.state_change_time",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "User/stateChangeTime (ISO 8601, UTC)", HFILL }
+        },
+        { &hf_user_team,
+          { "Team", "finesse.user.team",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "User/teamName", HFILL }
+        },
+        { &hf_user_team_id,
+          { "Team ID", "finesse.user.team_id",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "User/teamId", HFILL }
+        },
+        { &hf_user_role,
+          { "Role", "finesse.user.role",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "User/roles/role: Agent, Supervisor, Admin", HFILL }
+        },
 
-        OBJ(hf_dialog, "Dialog", "finesse.dialog", "Dialog object"),
-        STR(hf_dialog_id, "Dialog ID", "finesse.dialog.id", "Dialog/id"),
-        STR(hf_dialog_secondary_id, "Secondary ID", "finesse.dialog.secondary_id", "Dialog/secondaryId"),
-        STR(hf_dialog_associated_uri, "Associated dialog", "finesse.dialog.associated_uri",
-            "Dialog/associatedDialogUri"),
-        STR(hf_dialog_state, "State", "finesse.dialog.state",
+        { &hf_dialog,
+          { "Dialog", "finesse.dialog",
+            FT_NONE, BASE_NONE, NULL, 0x0,
+            "Dialog object", HFILL }
+        },
+        { &hf_dialog_id,
+          { "Dialog ID", "finesse.dialog.id",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Dialog/id", HFILL }
+        },
+        { &hf_dialog_secondary_id,
+          { "Secondary ID", "finesse.dialog.secondary_id",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Dialog/secondaryId", HFILL }
+        },
+        { &hf_dialog_associated_uri,
+          { "Associated dialog", "finesse.dialog.associated_uri",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Dialog/associatedDialogUri", HFILL }
+        },
+        { &hf_dialog_state,
+          { "State", "finesse.dialog.state",
+            FT_STRING, BASE_NONE, NULL, 0x0,
             "Dialog/state as sent: INITIATING, INITIATED, ALERTING, ACTIVE, FAILED, DROPPED, ACCEPTED; non-voice "
-            "OFFERED, PAUSED, WRAPPING_UP, INTERRUPTED, CLOSED, UNKNOWN"),
-        STR(hf_dialog_media_type, "Media type", "finesse.dialog.media_type", "Dialog/mediaType"),
-        STR(hf_dialog_from_address, "From address", "finesse.dialog.from_address", "Dialog/fromAddress"),
-        STR(hf_dialog_to_address, "To address", "finesse.dialog.to_address", "Dialog/toAddress"),
-        OBJ(hf_dialog_media_properties, "Media properties", "finesse.dialog.media_properties",
-            "Dialog/mediaProperties"),
-        STR(hf_dialog_dialed_number, "Dialed number", "finesse.dialog.dialed_number",
-            "Dialog/mediaProperties/dialedNumber"),
-        STR(hf_dialog_dnis, "DNIS", "finesse.dialog.dnis", "Dialog/mediaProperties/DNIS"),
-        STR(hf_dialog_call_type, "Call type", "finesse.dialog.call_type", "Dialog/mediaProperties/callType"),
-        STR(hf_dialog_queue, "Queue", "finesse.dialog.queue", "Dialog/mediaProperties/queueName"),
-        STR(hf_dialog_queue_number, "Queue number", "finesse.dialog.queue_number",
-            "Dialog/mediaProperties/queueNumber"),
-        STR(hf_dialog_wrap_up_reason, "Wrap-up reason", "finesse.dialog.wrap_up_reason",
-            "Dialog/mediaProperties/wrapUpReason"),
-        OBJ(hf_participant, "Participant", "finesse.participant", "Dialog/participants/Participant"),
-        STR(hf_participant_media_address, "Media address", "finesse.participant.media_address",
-            "Participant/mediaAddress (extension)"),
-        STR(hf_participant_media_address_type, "Media address type", "finesse.participant.media_address_type",
-            "Participant/mediaAddressType"),
-        STR(hf_participant_state, "State", "finesse.participant.state",
+            "OFFERED, PAUSED, WRAPPING_UP, INTERRUPTED, CLOSED, UNKNOWN", HFILL }
+        },
+        { &hf_dialog_media_type,
+          { "Media type", "finesse.dialog.media_type",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Dialog/mediaType", HFILL }
+        },
+        { &hf_dialog_from_address,
+          { "From address", "finesse.dialog.from_address",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Dialog/fromAddress", HFILL }
+        },
+        { &hf_dialog_to_address,
+          { "To address", "finesse.dialog.to_address",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Dialog/toAddress", HFILL }
+        },
+        { &hf_dialog_media_properties,
+          { "Media properties", "finesse.dialog.media_properties",
+            FT_NONE, BASE_NONE, NULL, 0x0,
+            "Dialog/mediaProperties", HFILL }
+        },
+        { &hf_dialog_dialed_number,
+          { "Dialed number", "finesse.dialog.dialed_number",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Dialog/mediaProperties/dialedNumber", HFILL }
+        },
+        { &hf_dialog_dnis,
+          { "DNIS", "finesse.dialog.dnis",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Dialog/mediaProperties/DNIS", HFILL }
+        },
+        { &hf_dialog_call_type,
+          { "Call type", "finesse.dialog.call_type",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Dialog/mediaProperties/callType", HFILL }
+        },
+        { &hf_dialog_queue,
+          { "Queue", "finesse.dialog.queue",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Dialog/mediaProperties/queueName", HFILL }
+        },
+        { &hf_dialog_queue_number,
+          { "Queue number", "finesse.dialog.queue_number",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Dialog/mediaProperties/queueNumber", HFILL }
+        },
+        { &hf_dialog_wrap_up_reason,
+          { "Wrap-up reason", "finesse.dialog.wrap_up_reason",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Dialog/mediaProperties/wrapUpReason", HFILL }
+        },
+        { &hf_participant,
+          { "Participant", "finesse.participant",
+            FT_NONE, BASE_NONE, NULL, 0x0,
+            "Dialog/participants/Participant", HFILL }
+        },
+        { &hf_participant_media_address,
+          { "Media address", "finesse.participant.media_address",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Participant/mediaAddress (extension)", HFILL }
+        },
+        { &hf_participant_media_address_type,
+          { "Media address type", "finesse.participant.media_address_type",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Participant/mediaAddressType", HFILL }
+        },
+        { &hf_participant_state,
+          { "State", "finesse.participant.state",
+            FT_STRING, BASE_NONE, NULL, 0x0,
             "Participant/state as sent: INITIATING, INITIATED, ALERTING, ACTIVE, FAILED, HELD, DROPPED, "
-            "WRAP_UP, ACCEPTED, ..."),
-        STR(hf_participant_state_cause, "State cause", "finesse.participant.state_cause", "Participant/stateCause"),
-        STR(hf_participant_action, "Action", "finesse.participant.action",
-            "Participant/actions/action: an action the participant may take"),
-        STR(hf_participant_start_time, "Start time", "finesse.participant.start_time", "Participant/startTime"),
-        STR(hf_participant_state_change_time, "State change time", "finesse.participant.state_change_time",
-            "Participant/stateChangeTime"),
-        OBJ(hf_call_variable, "Call variable", "finesse.call_variable",
-            "Dialog/mediaProperties/callvariables/CallVariable"),
-        STR(hf_call_variable_name, "Name", "finesse.call_variable.name", "CallVariable/name"),
-        STR(hf_call_variable_value, "Value", "finesse.call_variable.value", "CallVariable/value"),
+            "WRAP_UP, ACCEPTED, ...", HFILL }
+        },
+        { &hf_participant_state_cause,
+          { "State cause", "finesse.participant.state_cause",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Participant/stateCause", HFILL }
+        },
+        { &hf_participant_action,
+          { "Action", "finesse.participant.action",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Participant/actions/action: an action the participant may take", HFILL }
+        },
+        { &hf_participant_start_time,
+          { "Start time", "finesse.participant.start_time",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Participant/startTime", HFILL }
+        },
+        { &hf_participant_state_change_time,
+          { "State change time", "finesse.participant.state_change_time",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Participant/stateChangeTime", HFILL }
+        },
+        { &hf_call_variable,
+          { "Call variable", "finesse.call_variable",
+            FT_NONE, BASE_NONE, NULL, 0x0,
+            "Dialog/mediaProperties/callvariables/CallVariable", HFILL }
+        },
+        { &hf_call_variable_name,
+          { "Name", "finesse.call_variable.name",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "CallVariable/name", HFILL }
+        },
+        { &hf_call_variable_value,
+          { "Value", "finesse.call_variable.value",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "CallVariable/value", HFILL }
+        },
 
-        STR(hf_api_error_type, "Error type", "finesse.api_error.type", "apiError/errorType"),
-        STR(hf_api_error_message, "Error message", "finesse.api_error.message", "apiError/errorMessage"),
-        STR(hf_api_error_data, "Error data", "finesse.api_error.data", "apiError/errorData"),
+        { &hf_api_error_type,
+          { "Error type", "finesse.api_error.type",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "apiError/errorType", HFILL }
+        },
+        { &hf_api_error_message,
+          { "Error message", "finesse.api_error.message",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "apiError/errorMessage", HFILL }
+        },
+        { &hf_api_error_data,
+          { "Error data", "finesse.api_error.data",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "apiError/errorData", HFILL }
+        },
 
-        OBJ(hf_system, "SystemInfo", "finesse.system", "SystemInfo object"),
-        STR(hf_system_status, "Status", "finesse.system.status", "SystemInfo/status: IN_SERVICE or OUT_OF_SERVICE"),
-        STR(hf_system_status_reason, "Status reason", "finesse.system.status_reason", "SystemInfo/statusReason"),
-        STR(hf_system_deployment_type, "Deployment type", "finesse.system.deployment_type",
-            "SystemInfo/deploymentType"),
-        STR(hf_system_xmpp_domain, "XMPP domain", "finesse.system.xmpp_domain", "SystemInfo/xmppDomain"),
-        STR(hf_system_pubsub_domain, "XMPP pubsub domain", "finesse.system.pubsub_domain",
-            "SystemInfo/xmppPubSubDomain"),
-        STR(hf_system_timestamp, "Current timestamp", "finesse.system.timestamp", "SystemInfo/currentTimestamp"),
+        { &hf_system,
+          { "SystemInfo", "finesse.system",
+            FT_NONE, BASE_NONE, NULL, 0x0,
+            "SystemInfo object", HFILL }
+        },
+        { &hf_system_status,
+          { "Status", "finesse.system.status",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "SystemInfo/status: IN_SERVICE or OUT_OF_SERVICE", HFILL }
+        },
+        { &hf_system_status_reason,
+          { "Status reason", "finesse.system.status_reason",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "SystemInfo/statusReason", HFILL }
+        },
+        { &hf_system_deployment_type,
+          { "Deployment type", "finesse.system.deployment_type",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "SystemInfo/deploymentType", HFILL }
+        },
+        { &hf_system_xmpp_domain,
+          { "XMPP domain", "finesse.system.xmpp_domain",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "SystemInfo/xmppDomain", HFILL }
+        },
+        { &hf_system_pubsub_domain,
+          { "XMPP pubsub domain", "finesse.system.pubsub_domain",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "SystemInfo/xmppPubSubDomain", HFILL }
+        },
+        { &hf_system_timestamp,
+          { "Current timestamp", "finesse.system.timestamp",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "SystemInfo/currentTimestamp", HFILL }
+        },
 
-        OBJ(hf_team, "Team", "finesse.team", "Team object"),
-        STR(hf_team_id, "Team ID", "finesse.team.id", "Team/id"),
-        STR(hf_team_name, "Team name", "finesse.team.name", "Team/name"),
-        { &hf_team_user_count, { "Users", "finesse.team.user_count", FT_UINT32, BASE_DEC, NULL, 0x0,
-            "Number of Team/users/User (generated)", HFILL } },
+        { &hf_team,
+          { "Team", "finesse.team",
+            FT_NONE, BASE_NONE, NULL, 0x0,
+            "Team object", HFILL }
+        },
+        { &hf_team_id,
+          { "Team ID", "finesse.team.id",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Team/id", HFILL }
+        },
+        { &hf_team_name,
+          { "Team name", "finesse.team.name",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Team/name", HFILL }
+        },
+        { &hf_team_user_count,
+          { "Users", "finesse.team.user_count",
+            FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Number of Team/users/User (generated)", HFILL }
+        },
 
-        OBJ(hf_queue, "Queue", "finesse.queue", "Queue object"),
-        STR(hf_queue_id, "Queue ID", "finesse.queue.id", "Queue/id, or the last segment of Queue/uri"),
-        STR(hf_queue_name, "Queue name", "finesse.queue.name", "Queue/name"),
-        OBJ(hf_queue_statistics, "Statistics", "finesse.queue.statistics", "Queue/statistics"),
-        INT(hf_queue_calls_in_queue, "Calls in queue", "finesse.queue.calls_in_queue", "statistics/callsInQueue"),
-        STR(hf_queue_longest_call_start, "Start of longest call in queue", "finesse.queue.longest_call_start",
-            "statistics/startTimeOfLongestCallInQueue"),
-        INT(hf_queue_agents_ready, "Agents ready", "finesse.queue.agents_ready", "statistics/agentsReady"),
-        INT(hf_queue_agents_not_ready, "Agents not ready", "finesse.queue.agents_not_ready",
-            "statistics/agentsNotReady"),
-        INT(hf_queue_agents_busy_other, "Agents busy other", "finesse.queue.agents_busy_other",
-            "statistics/agentsBusyOther"),
-        INT(hf_queue_agents_logged_on, "Agents logged on", "finesse.queue.agents_logged_on",
-            "statistics/agentsLoggedOn"),
-        INT(hf_queue_agents_talking_inbound, "Agents talking inbound", "finesse.queue.agents_talking_inbound",
-            "statistics/agentsTalkingInbound"),
-        INT(hf_queue_agents_talking_outbound, "Agents talking outbound", "finesse.queue.agents_talking_outbound",
-            "statistics/agentsTalkingOutbound"),
-        INT(hf_queue_agents_talking_internal, "Agents talking internal", "finesse.queue.agents_talking_internal",
-            "statistics/agentsTalkingInternal"),
-        INT(hf_queue_agents_wrap_up_not_ready, "Agents in wrap-up, then not ready",
-            "finesse.queue.agents_wrap_up_not_ready", "statistics/agentsWrapUpNotReady"),
-        INT(hf_queue_agents_wrap_up_ready, "Agents in wrap-up, then ready", "finesse.queue.agents_wrap_up_ready",
-            "statistics/agentsWrapUpReady"),
+        { &hf_queue,
+          { "Queue", "finesse.queue",
+            FT_NONE, BASE_NONE, NULL, 0x0,
+            "Queue object", HFILL }
+        },
+        { &hf_queue_id,
+          { "Queue ID", "finesse.queue.id",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Queue/id, or the last segment of Queue/uri", HFILL }
+        },
+        { &hf_queue_name,
+          { "Queue name", "finesse.queue.name",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "Queue/name", HFILL }
+        },
+        { &hf_queue_statistics,
+          { "Statistics", "finesse.queue.statistics",
+            FT_NONE, BASE_NONE, NULL, 0x0,
+            "Queue/statistics", HFILL }
+        },
+        { &hf_queue_calls_in_queue,
+          { "Calls in queue", "finesse.queue.calls_in_queue",
+            FT_INT32, BASE_DEC, NULL, 0x0,
+            "statistics/callsInQueue", HFILL }
+        },
+        { &hf_queue_longest_call_start,
+          { "Start of longest call in queue", "finesse.queue.longest_call_start",
+            FT_STRING, BASE_NONE, NULL, 0x0,
+            "statistics/startTimeOfLongestCallInQueue", HFILL }
+        },
+        { &hf_queue_agents_ready,
+          { "Agents ready", "finesse.queue.agents_ready",
+            FT_INT32, BASE_DEC, NULL, 0x0,
+            "statistics/agentsReady", HFILL }
+        },
+        { &hf_queue_agents_not_ready,
+          { "Agents not ready", "finesse.queue.agents_not_ready",
+            FT_INT32, BASE_DEC, NULL, 0x0,
+            "statistics/agentsNotReady", HFILL }
+        },
+        { &hf_queue_agents_busy_other,
+          { "Agents busy other", "finesse.queue.agents_busy_other",
+            FT_INT32, BASE_DEC, NULL, 0x0,
+            "statistics/agentsBusyOther", HFILL }
+        },
+        { &hf_queue_agents_logged_on,
+          { "Agents logged on", "finesse.queue.agents_logged_on",
+            FT_INT32, BASE_DEC, NULL, 0x0,
+            "statistics/agentsLoggedOn", HFILL }
+        },
+        { &hf_queue_agents_talking_inbound,
+          { "Agents talking inbound", "finesse.queue.agents_talking_inbound",
+            FT_INT32, BASE_DEC, NULL, 0x0,
+            "statistics/agentsTalkingInbound", HFILL }
+        },
+        { &hf_queue_agents_talking_outbound,
+          { "Agents talking outbound", "finesse.queue.agents_talking_outbound",
+            FT_INT32, BASE_DEC, NULL, 0x0,
+            "statistics/agentsTalkingOutbound", HFILL }
+        },
+        { &hf_queue_agents_talking_internal,
+          { "Agents talking internal", "finesse.queue.agents_talking_internal",
+            FT_INT32, BASE_DEC, NULL, 0x0,
+            "statistics/agentsTalkingInternal", HFILL }
+        },
+        { &hf_queue_agents_wrap_up_not_ready,
+          { "Agents in wrap-up, then not ready", "finesse.queue.agents_wrap_up_not_ready",
+            FT_INT32, BASE_DEC, NULL, 0x0,
+            "statistics/agentsWrapUpNotReady", HFILL }
+        },
+        { &hf_queue_agents_wrap_up_ready,
+          { "Agents in wrap-up, then ready", "finesse.queue.agents_wrap_up_ready",
+            FT_INT32, BASE_DEC, NULL, 0x0,
+            "statistics/agentsWrapUpReady", HFILL }
+        },
     };
-#undef STR
-#undef OBJ
-#undef INT
     static gint *ett[] = {
         &ett_finesse, &ett_user, &ett_reason, &ett_dialog, &ett_media_properties, &ett_participant,
         &ett_call_variable, &ett_api_error, &ett_system, &ett_team, &ett_queue, &ett_queue_statistics,
@@ -1618,6 +1960,10 @@ proto_register_finesse(void)
     prefs_register_bool_preference(module, "show_xml_tree", "Show the XML tree of each notification",
                                    "Also show Wireshark's generic XML tree of the (unescaped) <Update> document",
                                    &pref_show_xml_tree);
+    prefs_register_uint_preference(module, "max_payload", "Largest notification decoded (bytes)",
+                                   "Notifications larger than this are shown but not decoded (expert "
+                                   "finesse.too_large); bounds the work per notification",
+                                   10, &pref_max_payload);
 
     register_dissector("finesse", dissect_finesse, proto_finesse);
 }
