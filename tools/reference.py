@@ -67,6 +67,14 @@ NEXT = {
     "xmppws.presence.bad_priority": "The sending client: priority must be -128..127.",
     "xmppws.sasl.bad_base64": "The client's SASL encoding; the server answers incorrect-encoding.",
     "xmppws.sasl.bad_plain": "The client's PLAIN encoding: authzid NUL authcid NUL password.",
+    "finesse.api_error": "The REST request with this requestId and the agent's state then; for Call Operation Failure the CTI code in errorData.",
+    "finesse.out_of_service": "The CTI server/PG link and the Finesse services; desktops are unusable until IN_SERVICE.",
+    "finesse.logout": "Whether the agent asked for it; forced sign-outs carry a reason code (255 after 60 s without desktop presence).",
+    "finesse.malformed": "The publisher's escaping of <Update> or <data>; the 'Finesse Update' data source shows the unescaped bytes.",
+    "finesse.too_deep": "What published the item: Finesse objects nest fewer than 10 levels.",
+    "finesse.too_large": "What published the item; raise finesse.max_payload if such payloads are expected.",
+    "finesse.xml_disabled": "Re-enable XML in Analyze > Enabled Protocols.",
+    "finesse.unknown_data": "The object's element name: a Finesse object this dissector has no table rows for (shown as other elements).",
     "xmppws.sasl.failure.reported": "The condition: not-authorized is a wrong password (or SSO token) for the authcid shown in the auth.",
 }
 
