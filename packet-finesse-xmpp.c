@@ -469,7 +469,7 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
     proto_item *ti, *di;
     xml_frame_t *root, *el, *first = NULL;
     wmem_strbuf_t *summary = wmem_strbuf_new(pinfo->pool, "");
-    guint32 index, msg_key;
+    guint32 msg_index, msg_key;
     int elements = 0;
 
     fs = (frame_state_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME);
@@ -478,8 +478,8 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
         fs->info = wmem_strbuf_new(pinfo->pool, "");
         p_add_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME, fs);
     }
-    index = fs->messages++;
-    msg_key = XMPPWS_KEY_MSG + (index << 8);
+    msg_index = fs->messages++;
+    msg_key = XMPPWS_KEY_MSG + (msg_index << 8);
 
     memset(&ctx, 0, sizeof ctx);
     ctx.doc.tvb = tvb;

@@ -7,6 +7,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <epan/packet.h>
@@ -82,7 +83,7 @@ ns_decl(const xmppws_doc_t *doc, xml_frame_t *el, gboolean *has_prefix, gboolean
             *is_xml = TRUE;
             return NULL;
         }
-        g_snprintf(want, sizeof want, "xmlns:%s", prefix);
+        snprintf(want, sizeof want, "xmlns:%s", prefix);
     } else {
         g_strlcpy(want, "xmlns", sizeof want);
     }
