@@ -343,7 +343,7 @@ ladder_print_row(const ladder_row_t *r, const nstime_t *t0)
     nstime_t rel;
 
     nstime_delta(&rel, &r->abs_ts, t0);
-    snprintf(prefix, sizeof prefix, "%6u %10.6f  %s  ", r->frame, nstime_to_sec(&rel), ladder_arrow(r->direction));
+    snprintf(prefix, sizeof prefix, "%6u %10.6f %s ", r->frame, nstime_to_sec(&rel), ladder_arrow(r->direction));
     if (r->has_resp_time)
         snprintf(tail, sizeof tail, "(+%.3f ms)", nstime_to_sec(&r->resp_time) * 1000.0);
     ladder_print_wrapped(prefix, r->summary, tail);
@@ -374,12 +374,12 @@ ladder_draw(void *tapdata)
             printf("Connection %u: %s <-> %s (which side is the client is unknown)\n", c->conv_index,
                    c->peer_a, c->peer_b);
         printf("%u messages, first in frame %u\n\n", c->rows->len, first->frame);
-        printf(" Frame      t (s)  C       S  Message\n");
+        printf(" Frame      t (s) C       S Message\n");
         for (j = 0; j < c->rows->len; j++) {
             const ladder_row_t *r = &g_array_index(c->rows, ladder_row_t, j);
             if (j == 0 || r->stage != stage) {
                 stage = r->stage;
-                printf("                   ---- %s ----\n", xmppws_stage_name(stage));
+                printf("                  ---- %s ----\n", xmppws_stage_name(stage));
             }
             ladder_print_row(r, &first->abs_ts);
         }
