@@ -71,6 +71,8 @@ cleanup() {
   stop_pid "$PROXY_PID" TERM
   stop_pid "$PROSODY_PID" TERM
   stop_ejabberd
+  # The throwaway wss key and the key logs (already embedded) are not kept.
+  rm -f "$SCRATCH/prosody/certs/wss.key" "$SCRATCH"/*.keylog
   exit "$rc"
 }
 trap cleanup EXIT
