@@ -759,7 +759,9 @@ proto_reg_handoff_xmppws(void)
 
     /* RFC 7395 3.1: the subprotocol the server's 101 response echoes. */
     dissector_add_string("ws.protocol", "xmpp", xmppws_handle);
-    /* Server port of an upgrade without the subprotocol; also Decode As. */
+    /* Server port of an upgrade without the subprotocol; also Decode As
+     * (4.0's WebSocket does not open ws.port to Decode As itself). */
+    dissector_table_allow_decode_as(find_dissector_table("ws.port"));
     dissector_add_uint_with_preference("ws.port", XMPPWS_WS_PORT, xmppws_handle);
     heur_dissector_add("ws", dissect_xmppws_heur, "XMPP over WebSocket", "xmppws_ws", proto_xmppws,
                        HEURISTIC_ENABLE);

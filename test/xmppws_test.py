@@ -34,6 +34,9 @@ def _scratch_dir():
         home = os.path.join(_scratch, "home")
         os.mkdir(home)
         os.mkdir(os.path.join(_scratch, "captures"))
+        # No extcap helpers: under the sanitizer preload they hang, and
+        # `tshark -G defaultprefs` waits for them (and keeps their pipes open).
+        os.mkdir(os.path.join(_scratch, "extcap"))
         for dirpath, dirnames, filenames in os.walk(_scratch):
             for d in dirnames:
                 os.chmod(os.path.join(dirpath, d), 0o777 if d == "home" else 0o755)
@@ -75,10 +78,9 @@ def tshark(args, check=True, extra_env=None):
         "WIRESHARK_PLUGIN_DIR": os.path.join(scratch, "plugins"),
         "WIRESHARK_ABORT_ON_DISSECTOR_BUG": "1",
         "LC_ALL": "C.UTF-8",
+        "WIRESHARK_EXTCAP_DIR": os.path.join(scratch, "extcap"),
     }
-    # Glossary dumps (-G) dissect nothing, and `-G defaultprefs` hangs with
-    # the sanitizer runtimes preloaded into an uninstrumented tshark.
-    if SANITIZERS and not (args and args[0] == "-G"):
+    if SANITIZERS:
         env.update(_asan_env())
     if extra_env:
         env.update(extra_env)

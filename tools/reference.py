@@ -76,6 +76,7 @@ NEXT = {
     "finesse.xml_disabled": "Re-enable XML in Analyze > Enabled Protocols.",
     "finesse.unknown_data": "The object's element name: a Finesse object this dissector has no table rows for (shown as other elements).",
     "xmppws.sasl.failure.reported": "The condition: not-authorized is a wrong password (or SSO token) for the authcid shown in the auth.",
+    "xmppws.tls_no_keys": "The browser's TLS key log (SSLKEYLOGFILE) for this capture; if the capture starts after the TLS handshake, capture again from the connection's start.",
 }
 
 
