@@ -123,13 +123,13 @@ xmppws_tree_init(stats_tree *st)
 }
 
 /* Tick `child` under top-level node (`parent_name`, `parent_id`); an
- * absent or empty child name is counted as `empty_name`. Returns the
- * child's id. */
+ * absent or empty child name is counted as `empty_name` (NULL: "(none)").
+ * Returns the child's id. */
 static int
 tick_child(stats_tree *st, const char *parent_name, int parent_id, const char *child, const char *empty_name)
 {
     tick_stat_node(st, parent_name, 0, TRUE);
-    return tick_stat_node(st, child && *child ? child : empty_name, parent_id, TRUE);
+    return tick_stat_node(st, child && *child ? child : empty_name ? empty_name : "(none)", parent_id, TRUE);
 }
 
 /* stats_tree packet callback: one call per top-level element; `p` is its
@@ -439,6 +439,8 @@ static stat_tap_ui ladder_ui = {
 
 /* ---- Registration ------------------------------------------------------------ */
 
+/* Register -z xmppws,tree (Statistics > XMPP over WebSocket in the GUI) and
+ * -z xmppws,ladder. Called once, from proto_reg_handoff_xmppws(). */
 void
 xmppws_handoff_stats(void)
 {
