@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Install what building and testing finesse-xmpp needs on Debian 12, if it
-# is missing: Wireshark 4.0 headers and tshark, a C toolchain, CMake, Python 3.
+# is missing: Wireshark 4.0 headers and tshark, a C toolchain, CMake, Python 3,
+# and clang with its libFuzzer runtime (the fuzz target in fuzz/, built in the
+# ASan build). Idempotent; silent when nothing is missing.
+#   bash tools/deps.sh          what tools/check.sh needs
+#   bash tools/deps.sh bench    also what bench/ needs: valgrind, GNU time, perf
 set -euo pipefail
+pkgs=(wireshark-dev tshark cmake gcc make python3 clang libclang-rt-14-dev)
+if [ "${1:-}" = bench ]; then
+  pkgs+=(valgrind time linux-perf)
+fi
 need=()
-for pkg in wireshark-dev tshark cmake gcc make python3; do
+for pkg in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 command -v setpriv >/dev/null || need+=(util-linux)
