@@ -69,7 +69,14 @@ static gboolean pref_show_xml_tree = FALSE;
 typedef struct {
     wmem_strbuf_t *info;
     guint32        messages;
+    guint32        taps;      /* "xmppws" tap records queued for this frame */
 } frame_state_t;
+
+/* epan queues at most 5000 tap records per frame, for every tap together
+ * (epan/tap.c TAP_PACKET_QUEUE_LEN), and logs a warning for each one
+ * beyond: a message of thousands of elements gets records for its first
+ * ones only. */
+#define XMPPWS_MAX_TAPS_PER_FRAME 1000
 
 /* File-scope record of one message: what the first pass decided. */
 typedef struct {
@@ -318,6 +325,7 @@ dissect_element(xmppws_ctx_t *ctx, xml_frame_t *el, const dispatch_row_t *row)
 {
     tvbuff_t *tvb = ctx->doc.tvb;
     packet_info *pinfo = ctx->doc.pinfo;
+    frame_state_t *fs;
 
     ctx->kind = row ? row->kind : XMPPWS_KIND_OTHER;
     ctx->tap = wmem_new0(pinfo->pool, xmppws_tap_info_t);
@@ -366,7 +374,9 @@ dissect_element(xmppws_ctx_t *ctx, xml_frame_t *el, const dispatch_row_t *row)
         ctx->tap->answers = ctx->rec->answers;
         ctx->tap->request = ctx->rec->request;
     }
-    tap_queue_packet(xmppws_tap, pinfo, ctx->tap);
+    fs = (frame_state_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME);
+    if (fs && fs->taps++ < XMPPWS_MAX_TAPS_PER_FRAME)
+        tap_queue_packet(xmppws_tap, pinfo, ctx->tap);
 }
 
 /* The row for element `el`; framing elements in a wrong namespace still get
@@ -756,6 +766,7 @@ proto_reg_handoff_xmppws(void)
     proto_http = proto_get_id_by_filter_name("http");
     xmppws_handoff_pubsub();
     xmppws_handoff_transport();
+    xmppws_handoff_stats();
 
     /* RFC 7395 3.1: the subprotocol the server's 101 response echoes. */
     dissector_add_string("ws.protocol", "xmpp", xmppws_handle);

@@ -272,6 +272,9 @@ void xmppws_track_element(xmppws_ctx_t *ctx, xml_frame_t *el);
  * infos that need history, for element `el`. */
 void xmppws_track_show(xmppws_ctx_t *ctx, xml_frame_t *el);
 
+/* ---- Statistics (xmppws-stats.c): -z xmppws,tree and -z xmppws,ladder --- */
+void xmppws_handoff_stats(void);
+
 /* ---- Element handlers, one file per concern ----------------------------- */
 
 /* xmppws-stream.c: RFC 7395 framing, stream features, stream errors. */

@@ -32,10 +32,6 @@
 
 #include "packet-finesse-xmpp.h"
 
-/* Registration, called from proto_reg_handoff_xmppws() (stats trees of a
- * 4.0 plugin must be registered in handoff). */
-void xmppws_handoff_stats(void);
-
 /* ---- Names ---------------------------------------------------------------- */
 
 static const value_string kind_names[] = {

@@ -2,11 +2,12 @@
 # Install what building and testing finesse-xmpp needs on Debian 12, if it
 # is missing: Wireshark 4.0 headers and tshark, a C toolchain, CMake, Python 3,
 # and clang with its libFuzzer runtime (the fuzz target in fuzz/, built in the
-# ASan build). Idempotent; silent when nothing is missing.
+# ASan build), and the Qt GUI with Xvfb for test_gui. Idempotent; silent when nothing is missing.
 #   bash tools/deps.sh          what tools/check.sh needs
 #   bash tools/deps.sh bench    also what bench/ needs: valgrind, GNU time, perf
 set -euo pipefail
-pkgs=(wireshark-dev tshark cmake gcc make python3 clang libclang-rt-14-dev)
+pkgs=(wireshark-dev tshark cmake gcc make python3 clang libclang-rt-14-dev
+      wireshark-qt xvfb xdotool xclip)   # the last four: test_gui runs the real GUI
 if [ "${1:-}" = bench ]; then
   pkgs+=(valgrind time linux-perf)
 fi
