@@ -321,6 +321,25 @@ typedef struct finesse_call {
                                  summary here (e.g. "Finesse PUT User ...") */
 } finesse_call_t;
 
+/* What the "finesse" tap gets for each decoded Finesse notification
+ * (packet-finesse.c; pinfo->pool). Strings are NULL when absent; for lists
+ * (Team users, dialogs, apiErrors) the first one's. */
+typedef struct finesse_tap_info {
+    guint32     conv_index;        /* the WebSocket connection */
+    const char *node;              /* pubsub node (finesse_call_t.node) */
+    const char *kind;              /* finesse.kind: user, dialog, team, queue, system_info, api_errors, other */
+    const char *event;             /* Update/event as sent (PUT, POST, DELETE; case varies) */
+    const char *source;            /* Update/source */
+    gboolean    solicited;         /* Update/requestId not empty */
+    const char *user_id;           /* User/loginId, else loginName */
+    const char *user_state, *pending_state;
+    const char *reason_code;       /* ReasonCode/code, else reasonCodeId */
+    const char *reason_label;
+    const char *dialog_id, *dialog_state;
+    const char *api_error_type, *api_error_message;
+    const char *system_status;     /* SystemInfo/status */
+} finesse_tap_info_t;
+
 /* Registration of the second protocol, called from plugin.c. */
 void proto_register_finesse(void);
 void proto_reg_handoff_finesse(void);

@@ -23,6 +23,9 @@
  *  4. What each object holds is collected into a small slot array, from which
  *     the object's item text, its expert infos and the one-line summary are
  *     built.
+ *  5. Each decoded notification is queued to the "finesse" tap as a
+ *     finesse_tap_info_t (packet-finesse-xmpp.h), which feeds
+ *     -z finesse,tree (xmppws-stats.c).
  *
  * Memory: everything lives in pinfo->pool. Time and memory are linear in the
  * payload, which is refused above FINESSE_MAX_PAYLOAD bytes; element nesting
@@ -38,6 +41,8 @@
 #include <epan/expert.h>
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
+#include <epan/tap.h>
+#include <epan/conversation.h>
 #include <epan/exceptions.h>
 #include <epan/show_exception.h>
 #include <wsutil/str_util.h>
@@ -57,9 +62,17 @@
 #define FINESSE_MAX_OBJ_DEPTH 8
 /* Characters of one value in the summary, so the Info column stays a line. */
 #define FINESSE_INFO_MAX      80
+/* "finesse" tap records queued per frame. epan queues at most 5000 records
+ * per frame for all taps together (epan/tap.c TAP_PACKET_QUEUE_LEN) and the
+ * "xmppws" tap takes up to 1000: a message of thousands of notifications
+ * gets records for its first ones only. */
+#define FINESSE_MAX_TAPS_PER_FRAME 1000
+/* proto_data key (packet scope) of the frame's tap record counter. */
+#define FINESSE_KEY_TAPS      0
 
 static int proto_finesse = -1;
 static int proto_xml = -1;
+static int finesse_tap = -1;
 
 static dissector_handle_t xml_handle;
 
@@ -1470,6 +1483,50 @@ dissect_notification(finesse_ctx_t *fc, tvbuff_t *tvb)
         walk_object(fc, &data_doc, payload_parent, OBJ_DATA, fc->tree, FALSE, 0, fc->data);
 }
 
+/* Queue one "finesse" tap record (finesse_tap_info_t) for a decoded
+ * notification: a document was parsed, well-formed and not too deep.
+ * Notifications that are empty, too large, too deep, not well-formed (or
+ * raised an exception) or could not be parsed (XML dissector disabled) get
+ * none: the tap counts what the packet details decode, and those carry
+ * their expert info instead. At most FINESSE_MAX_TAPS_PER_FRAME per frame. */
+static void
+queue_tap(finesse_ctx_t *fc, const finesse_call_t *call)
+{
+    packet_info *pinfo = fc->pinfo;
+    const slot_val_t *u = fc->update->s, *d = fc->data->s;
+    finesse_tap_info_t *ti;
+    guint32 *taps;
+
+    if (fc->status != ST_DECODED || fc->malformed || !have_tap_listener(finesse_tap))
+        return;
+    taps = (guint32 *)p_get_proto_data(pinfo->pool, pinfo, proto_finesse, FINESSE_KEY_TAPS);
+    if (!taps) {
+        taps = wmem_new0(pinfo->pool, guint32);
+        p_add_proto_data(pinfo->pool, pinfo, proto_finesse, FINESSE_KEY_TAPS, taps);
+    }
+    if ((*taps)++ >= FINESSE_MAX_TAPS_PER_FRAME)
+        return;
+
+    ti = wmem_new0(pinfo->pool, finesse_tap_info_t);
+    ti->conv_index = find_or_create_conversation(pinfo)->conv_index;
+    ti->node = call ? call->node : NULL;
+    ti->kind = obj_defs[fc->kind].kind;
+    ti->event = u[S_EVENT].value;
+    ti->source = u[S_SOURCE].value;
+    ti->solicited = u[S_REQUEST_ID].value != NULL;   /* leaf_text(): NULL when empty */
+    ti->user_id = d[S_USER_ID].value ? d[S_USER_ID].value : d[S_USER_NAME].value;
+    ti->user_state = d[S_USER_STATE].value;
+    ti->pending_state = d[S_USER_PENDING].value;
+    ti->reason_code = d[S_REASON_CODE].value ? d[S_REASON_CODE].value : d[S_REASON_ID].value;
+    ti->reason_label = d[S_REASON_LABEL].value;
+    ti->dialog_id = d[S_DIALOG_ID].value;
+    ti->dialog_state = d[S_DIALOG_STATE].value;
+    ti->api_error_type = d[S_ERR_TYPE].value;
+    ti->api_error_message = d[S_ERR_MESSAGE].value;
+    ti->system_status = d[S_SYS_STATUS].value;
+    tap_queue_packet(finesse_tap, pinfo, ti);
+}
+
 /* Dissector "finesse": tvb = the content of a pubsub <notification/> item
  * payload as sent; data = finesse_call_t (packet-finesse-xmpp.h) or NULL.
  * The summary is appended to call->summary; with NULL data (direct use, a
@@ -1499,6 +1556,7 @@ dissect_finesse(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
     ENDTRY;
 
     build_summary(fc, summary);
+    queue_tap(fc, call);
     text = wmem_strbuf_get_str(summary);
     if (strlen(text) > strlen("Finesse "))
         proto_item_append_text(ti, ", %s", text + strlen("Finesse "));
@@ -1966,6 +2024,9 @@ proto_register_finesse(void)
                                    10, &pref_max_payload);
 
     register_dissector("finesse", dissect_finesse, proto_finesse);
+    /* one finesse_tap_info_t per decoded notification (queue_tap());
+     * -z finesse,tree in xmppws-stats.c */
+    finesse_tap = register_tap("finesse");
 }
 
 void

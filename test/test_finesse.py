@@ -543,6 +543,116 @@ class Direct(unittest.TestCase):
         self.assertTrue(all(r[0].startswith("Finesse") for r in rows))
 
 
+XMPPWS_DLT = ['-o', 'uat:user_dlts:"User 0 (DLT=147)","xmppws","0","","0",""']
+
+
+class Tap(unittest.TestCase):
+    """The "finesse" tap (queue_tap() in packet-finesse.c), seen through
+    -z finesse,tree: one record per decoded notification, none for empty,
+    not well-formed, too deep, too large or unparsed payloads; the record's
+    slots as the tree counts them. Payloads are fed to the dissector
+    directly (user DLT 147)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="finesse-tap-")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, True)
+
+    def tree(self, name, payloads, extra=(), dlt=USER_DLT):
+        from test_stats import parse_tree
+        path = os.path.join(self.tmp, name + ".pcap")
+        write_pcap(path, payloads)
+        nodes = parse_tree(tshark(["-n", "-q", "-r", capture(path), "-z", "finesse,tree"] + dlt + list(extra)))
+        return {p: n["count"] for p, n in nodes.items()}
+
+    def test_only_decoded_notifications(self):
+        deep = "<a>" * 100 + "</a>" * 100
+        big = "<Update><data><user><state>READY</state><x>%s</x></user></data></Update>" % ("x" * 5000)
+        decoded = [USER_DOC, esc(USER_DOC), "<Update><data></data></Update>", "<Update/>",
+                   "<x:Update xmlns:x='u'><x:data><x:user><x:state>READY</x:state></x:user></x:data></x:Update>"]
+        undecoded = ["", "   ", "hello", "<Update><data>", esc(esc(USER_DOC)), "<a b='1'>&#0;</a>", deep, esc(deep),
+                     "<Update><data>%s</data><event>PUT</event></Update>" % esc(deep), big,
+                     USER_DOC.replace("READY", "READY & set")]
+        t = self.tree("mixed", undecoded[:5] + decoded + undecoded[5:], ["-o", "finesse.max_payload:4000"])
+        K, S, A = ("Notifications by kind and event",), ("Agent states (reason)",), ("Agent states by agent",)
+        self.assertEqual(t[K], len(decoded))
+        self.assertEqual({p[1:]: n for p, n in t.items() if p[:1] == K and len(p) > 1},
+                         {("user",): 3, ("user", "PUT"): 2, ("user", "(no event)"): 1,
+                          ("other",): 2, ("other", "(no event)"): 2})
+        self.assertEqual(t[("Notifications by source",) + ("/finesse/api/User/{id}",)], 2)
+        self.assertEqual(t[("Notifications by source",) + ("(no source)",)], 3)
+        self.assertEqual(t[("Solicited (requestId) or unsolicited", "unsolicited")], 5)   # <requestId></requestId>
+        self.assertEqual(t[S + ("READY",)], 3)
+        self.assertEqual(t[A + ("administrator", "READY")], 2)
+        self.assertEqual(t[A + ("(no login id)", "READY")], 1)
+        # with the XML dissector off nothing is decoded
+        self.assertEqual(self.tree("noxml", [esc(USER_DOC)], ["--disable-protocol", "xml"])[K], 0)
+
+    def test_record_slots(self):
+        t = self.tree("slots", [
+            # two dialogs, solicited, lower-case event: the first dialog's state
+            "<Update><data><dialogs><Dialog><id>7</id><state>ACTIVE</state></Dialog><Dialog><id>8</id>"
+            "<state>ALERTING</state></Dialog></dialogs></data><event>post</event><requestId>r1</requestId>"
+            "<source>https://fin.example.com:8445/finesse/api/User/1001/Media/2/Dialogs</source></Update>",
+            # loginName when there is no loginId; reasonCodeId without a label
+            "<Update><data><user><loginName>jdoe</loginName><state>NOT_READY</state><reasonCodeId>12</reasonCodeId>"
+            "</user></data><event>PUT</event><source>/finesse/api/User/jdoe</source></Update>",
+            # a Team object: its users are the team's, not agent states
+            "<Update><data><team><id>1</id><users><user><loginId>u1</loginId><state>READY</state></user></users>"
+            "</team></data><event>PUT</event><source>/finesse/api/Team/1</source></Update>",
+            # apiError without a type, a control character in its message
+            "<Update><data><apiErrors><apiError><errorMessage>bad&#10;state</errorMessage></apiError>"
+            "</apiErrors></data><source>/elsewhere/" + "y" * 100 + "</source></Update>",
+            # SystemInfo without a status
+            "<Update><data><SystemInfo><xmppDomain>d</xmppDomain></SystemInfo></data></Update>",
+        ])
+        self.assertEqual(t, {
+            ("Notifications by kind and event",): 5,
+            ("Notifications by kind and event", "dialog"): 1, ("Notifications by kind and event", "dialog", "POST"): 1,
+            ("Notifications by kind and event", "user"): 1, ("Notifications by kind and event", "user", "PUT"): 1,
+            ("Notifications by kind and event", "team"): 1, ("Notifications by kind and event", "team", "PUT"): 1,
+            ("Notifications by kind and event", "api_errors"): 1,
+            ("Notifications by kind and event", "api_errors", "(no event)"): 1,
+            ("Notifications by kind and event", "system_info"): 1,
+            ("Notifications by kind and event", "system_info", "(no event)"): 1,
+            ("Notifications by source",): 5,
+            ("Notifications by source", "https://fin.example.com:8445/finesse/api/User/{id}/Media/{id}/Dialogs"): 1,
+            ("Notifications by source", "/finesse/api/User/{id}"): 1,
+            ("Notifications by source", "/finesse/api/Team/{id}"): 1,
+            ("Notifications by source", "/elsewhere/" + "y" * 69 + "\u2026"): 1,
+            ("Notifications by source", "(no source)"): 1,
+            ("Solicited (requestId) or unsolicited",): 5,
+            ("Solicited (requestId) or unsolicited", "solicited (requestId set)"): 1,
+            ("Solicited (requestId) or unsolicited", "unsolicited"): 4,
+            ("Agent states (reason)",): 1,
+            ("Agent states (reason)", "NOT_READY"): 1, ("Agent states (reason)", "NOT_READY", "reason code 12"): 1,
+            ("Agent states by agent",): 1,
+            ("Agent states by agent", "jdoe"): 1, ("Agent states by agent", "jdoe", "NOT_READY"): 1,
+            ("Dialog states",): 1, ("Dialog states", "ACTIVE"): 1,
+            ("API errors by type and message",): 1,
+            ("API errors by type and message", "(no type)"): 1,
+            ("API errors by type and message", "(no type)", "bad state"): 1,
+            ("SystemInfo status",): 1, ("SystemInfo status", "(no status)"): 1,
+        })
+
+    def test_records_capped_per_frame(self):
+        """One WebSocket message with 1200 notifications (fed to xmppws
+        directly): 1000 records, the rest dropped before epan's per-frame
+        queue (5000 for all taps) overflows. Every call_dissector() leaves a
+        layer, so the default gui.max_tree_depth (256) must be raised for
+        that many in one frame."""
+        doc = "<Update><data><user><loginId>administrator</loginId><state>READY</state></user></data></Update>"
+        item = '<item><notification xmlns="http://jabber.org/protocol/pubsub">%s</notification></item>' % doc
+        msg = ('<message xmlns="jabber:client"><event xmlns="http://jabber.org/protocol/pubsub#event">'
+               '<items node="/finesse/api/User/administrator">%s</items></event></message>' % (item * 1200))
+        t = self.tree("many", [msg], ["-o", "gui.max_tree_depth:4000"], dlt=XMPPWS_DLT)
+        self.assertEqual(t[("Notifications by kind and event",)], 1000)
+        self.assertEqual(t[("Agent states by agent", "administrator", "READY")], 1000)
+
+
 class Registration(unittest.TestCase):
     def test_protocol_and_fields(self):
         protocols = [line.split("\t") for line in tshark(["-G", "protocols"]).splitlines()]

@@ -1,5 +1,6 @@
-"""Statistics (xmppws-stats.c): -z xmppws,tree, -z xmppws,ladder, and the
-credentials tap fed by xmppws-sasl.c, on the bundled captures.
+"""Statistics (xmppws-stats.c): -z xmppws,tree, -z xmppws,ladder,
+-z finesse,tree (fed by packet-finesse.c), and the credentials tap fed by
+xmppws-sasl.c, on the bundled captures.
 
 Counts are checked against what the capture holds (see captures/README.md)
 and cross-checked with the dissector's own fields: response times against
@@ -10,7 +11,7 @@ import os
 import re
 import unittest
 
-from xmppws_test import ROOT, capture, fields, tshark
+from xmppws_test import ROOT, capture, column, fields, tshark
 
 LADDER_WIDTH = 100
 
@@ -243,6 +244,190 @@ class Ladder(unittest.TestCase):
     def test_bad_filter(self):
         out = ladder("finesse-login.pcapng", "xmppws,ladder,xmppws.nonsense ==", check=False)
         self.assertNotIn("XMPP over WebSocket ladder", out)
+
+
+# ---- -z finesse,tree ---------------------------------------------------------
+
+SESSION = "finesse-agent-session.pcapng"
+LOGIN = "finesse-login.pcapng"
+ESCAPING = "finesse-escaping.pcapng"
+
+F_KIND = ("Notifications by kind and event",)
+F_SOURCE = ("Notifications by source",)
+F_SOLICITED = ("Solicited (requestId) or unsolicited",)
+F_STATE = ("Agent states (reason)",)
+F_AGENT = ("Agent states by agent",)
+F_DIALOG = ("Dialog states",)
+F_ERROR = ("API errors by type and message",)
+F_SYSTEM = ("SystemInfo status",)
+F_TOP = [F_KIND, F_SOURCE, F_SOLICITED, F_STATE, F_AGENT, F_DIALOG, F_ERROR, F_SYSTEM]
+
+
+def finesse_tree(cap, display_filter=None, extra=()):
+    arg = "finesse,tree" + ("," + display_filter if display_filter else "")
+    return parse_tree(tshark(["-n", "-q", "-r", capture(cap), "-z", arg] + list(extra)))
+
+
+def counts(nodes):
+    """{path: count} of a parsed tree."""
+    return {p: n["count"] for p, n in nodes.items()}
+
+
+def source_pattern(source):
+    """What the tree makes of an Update/source: after /finesse/api/ the
+    segments alternate type and id, ids become {id}."""
+    head, sep, rest = source.partition("/finesse/api/")
+    if not sep:
+        return source
+    return head + sep + "/".join("{id}" if i % 2 and seg else seg for i, seg in enumerate(rest.split("/")))
+
+
+def notifications(cap):
+    """One dict per decoded notification, from the packet details (these
+    captures carry one notification per frame and every slot once; a frame
+    with a Finesse expert for an undecoded payload is left out)."""
+    names = ["finesse.kind", "finesse.event", "finesse.source", "finesse.request_id", "finesse.user.id",
+             "finesse.user.name", "finesse.user.state", "finesse.user.reason_label", "finesse.dialog.state",
+             "finesse.api_error.type", "finesse.api_error.message", "finesse.system.status"]
+    out = []
+    for row in fields(cap, names, "finesse && !finesse.malformed && !finesse.too_deep && !finesse.too_large"):
+        assert len(row[0].split("|")) == 1, row
+        out.append({n.split(".", 1)[1]: (v.split("|")[0] if v else None) for n, v in zip(names, row)})
+    return out
+
+
+def expected_finesse_tree(cap):
+    """The tree -z finesse,tree must print, computed from the fields."""
+    from collections import Counter
+    c = Counter({top: 0 for top in F_TOP})
+
+    def tick(*path):
+        for i in range(1, len(path) + 1):
+            c[path[:i]] += 1
+    for n in notifications(cap):
+        tick(F_KIND[0], n["kind"], (n["event"] or "(no event)").upper())
+        tick(F_SOURCE[0], source_pattern(n["source"]) if n["source"] else "(no source)")
+        tick(F_SOLICITED[0], "solicited (requestId set)" if n["request_id"] else "unsolicited")
+        if n["kind"] == "user" and n["user.state"]:
+            if n["user.reason_label"]:
+                tick(F_STATE[0], n["user.state"], n["user.reason_label"])
+            else:
+                tick(F_STATE[0], n["user.state"])
+            tick(F_AGENT[0], n["user.id"] or n["user.name"], n["user.state"])
+        if n["dialog.state"]:
+            tick(F_DIALOG[0], n["dialog.state"])
+        if n["kind"] == "api_errors":
+            tick(F_ERROR[0], n["api_error.type"], n["api_error.message"])
+        if n["kind"] == "system_info":
+            tick(F_SYSTEM[0], n["system.status"])
+    return dict(c)
+
+
+@require_stats
+class FinesseTree(unittest.TestCase):
+    def test_registered(self):
+        out = tshark(["-n", "-q", "-r", capture(LOGIN), "-z", "finesse,tree"])
+        self.assertIn("Cisco Finesse Notification:", out)
+        # the top-level nodes, in this order (after the title and the header)
+        self.assertEqual([line.split("  ")[0] for line in out.splitlines() if re.match(r"^[A-Z]\S", line)][2:],
+                         [top[0] for top in F_TOP])
+
+    def test_agent_session_exact(self):
+        t = counts(finesse_tree(SESSION))
+        self.assertEqual(t, {
+            F_KIND: 18,
+            F_KIND + ("user",): 9, F_KIND + ("user", "PUT"): 9,
+            F_KIND + ("dialog",): 6, F_KIND + ("dialog", "PUT"): 4, F_KIND + ("dialog", "POST"): 1,
+            F_KIND + ("dialog", "DELETE"): 1,
+            F_KIND + ("system_info",): 2, F_KIND + ("system_info", "PUT"): 2,
+            F_KIND + ("api_errors",): 1, F_KIND + ("api_errors", "PUT"): 1,
+            F_SOURCE: 18,
+            F_SOURCE + ("/finesse/api/User/{id}",): 9,
+            F_SOURCE + ("/finesse/api/Dialog/{id}",): 4,
+            F_SOURCE + ("/finesse/api/User/{id}/Dialogs",): 2,
+            F_SOURCE + ("/finesse/api/SystemInfo",): 2,
+            F_SOURCE + ("/finesse/api/Team/{id}/Users",): 1,
+            F_SOLICITED: 18,
+            F_SOLICITED + ("unsolicited",): 17, F_SOLICITED + ("solicited (requestId set)",): 1,
+            # LOGIN -> NOT_READY (Lunch) -> READY (own node, then the Team
+            # node) -> RESERVED -> TALKING -> WORK -> READY -> LOGOUT
+            F_STATE: 9,
+            F_STATE + ("READY",): 3, F_STATE + ("WORK",): 1, F_STATE + ("TALKING",): 1,
+            F_STATE + ("RESERVED",): 1, F_STATE + ("NOT_READY",): 1, F_STATE + ("NOT_READY", "Lunch"): 1,
+            F_STATE + ("LOGOUT",): 1, F_STATE + ("LOGOUT", "End of shift"): 1, F_STATE + ("LOGIN",): 1,
+            F_AGENT: 9,
+            F_AGENT + ("administrator",): 9,
+            F_AGENT + ("administrator", "READY"): 3, F_AGENT + ("administrator", "WORK"): 1,
+            F_AGENT + ("administrator", "TALKING"): 1, F_AGENT + ("administrator", "RESERVED"): 1,
+            F_AGENT + ("administrator", "NOT_READY"): 1, F_AGENT + ("administrator", "LOGOUT"): 1,
+            F_AGENT + ("administrator", "LOGIN"): 1,
+            # dialog 53149720: ALERTING, ACTIVE x3 (answered, held, retrieved), DROPPED x2 (PUT, DELETE)
+            F_DIALOG: 6,
+            F_DIALOG + ("ACTIVE",): 3, F_DIALOG + ("DROPPED",): 2, F_DIALOG + ("ALERTING",): 1,
+            F_ERROR: 1,
+            F_ERROR + ("Invalid State",): 1, F_ERROR + ("Invalid State", "CTI request failed: invalid state"): 1,
+            F_SYSTEM: 2,
+            F_SYSTEM + ("OUT_OF_SERVICE",): 1, F_SYSTEM + ("IN_SERVICE",): 1,
+        })
+
+    def test_login_exact(self):
+        t = counts(finesse_tree(LOGIN))
+        self.assertEqual(t, {
+            F_KIND: 3, F_KIND + ("user",): 3, F_KIND + ("user", "PUT"): 3,
+            F_SOURCE: 3, F_SOURCE + ("/finesse/api/User/{id}",): 2, F_SOURCE + ("/finesse/api/Team/{id}/Users",): 1,
+            F_SOLICITED: 3, F_SOLICITED + ("unsolicited",): 3,
+            F_STATE: 3, F_STATE + ("READY",): 2, F_STATE + ("NOT_READY",): 1,
+            F_STATE + ("NOT_READY", "Lunch"): 1,
+            F_AGENT: 3, F_AGENT + ("administrator",): 3, F_AGENT + ("administrator", "READY"): 2,
+            F_AGENT + ("administrator", "NOT_READY"): 1,
+            F_DIALOG: 0, F_ERROR: 0, F_SYSTEM: 0,
+        })
+
+    def test_matches_the_fields(self):
+        """Every count follows from -T fields -e finesse.* (the Team-node
+        update counts its first user, as finesse.user.state shows it)."""
+        for cap in [SESSION, LOGIN]:
+            self.assertEqual(counts(finesse_tree(cap)), expected_finesse_tree(cap), cap)
+        states = column(SESSION, "finesse.user.state")
+        self.assertEqual(states, ["LOGIN", "NOT_READY", "READY", "READY", "RESERVED", "TALKING", "WORK", "READY",
+                                  "LOGOUT"])
+        self.assertEqual(column(SESSION, "finesse.dialog.state"),
+                         ["ALERTING", "ACTIVE", "ACTIVE", "ACTIVE", "DROPPED", "DROPPED"])
+
+    def test_one_record_per_decoded_notification(self):
+        """The tap gets exactly the decoded notifications: as many as
+        finesse.kind items outside not well-formed / too deep / too large
+        payloads (finesse-escaping has two not well-formed ones)."""
+        for cap, decoded, undecoded in [(SESSION, 18, 0), (LOGIN, 3, 0), (ESCAPING, 18, 2)]:
+            kinds = column(cap, "finesse.kind")
+            bad = column(cap, "frame.number", "finesse.malformed || finesse.too_deep || finesse.too_large")
+            self.assertEqual((len(kinds) - len(bad), len(bad)), (decoded, undecoded), cap)
+            self.assertEqual(finesse_tree(cap)[F_KIND]["count"], decoded, cap)
+            self.assertEqual(finesse_tree(cap)[F_SOLICITED]["count"], decoded, cap)
+        # every pubsub event item of the session carried a decoded notification
+        self.assertEqual(tree(SESSION)[("Pubsub actions and nodes", "event items")]["count"], 18)
+
+    def test_escaping(self):
+        """SYNTHETIC finesse-escaping: lower-case events are counted with
+        the upper-case ones, a Team object's users are not agent states."""
+        t = counts(finesse_tree(ESCAPING))
+        self.assertEqual(t, expected_finesse_tree(ESCAPING))
+        self.assertEqual(children(finesse_tree(ESCAPING), F_KIND + ("user",)), {"PUT": 9})
+        self.assertEqual(children(finesse_tree(ESCAPING), F_KIND + ("dialog",)), {"POST": 4, "PUT": 1})
+        self.assertEqual(t[F_KIND + ("team",)], 1)
+        self.assertEqual(t[F_SOURCE + ("/finesse/api/Team/{id}",)], 1)
+        self.assertEqual(t[F_SOURCE + ("/finesse/api/Queue/{id}",)], 1)
+        self.assertEqual(t[F_STATE], 9)
+
+    def test_filter(self):
+        t = finesse_tree(SESSION, 'finesse.kind == "dialog"')
+        self.assertEqual(t[F_KIND]["count"], 6)
+        self.assertEqual(children(t, F_KIND), {"dialog": 6})
+        self.assertEqual(t[F_STATE]["count"], 0)
+
+    def test_no_finesse(self):
+        t = counts(finesse_tree("cisco-doc-login.pcapng"))
+        self.assertEqual(t, {top: 0 for top in F_TOP})
 
 
 class Credentials(unittest.TestCase):
