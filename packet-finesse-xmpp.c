@@ -480,6 +480,7 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
     xml_frame_t *root, *el, *first = NULL;
     wmem_strbuf_t *summary = wmem_strbuf_new(pinfo->pool, "");
     guint32 msg_index, msg_key;
+    guint layers_at_entry, layers_before_xml;
     int elements = 0;
 
     fs = (frame_state_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME);
@@ -489,6 +490,7 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
         p_add_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME, fs);
     }
     msg_index = fs->messages++;
+    layers_at_entry = wmem_list_count(pinfo->layers);   /* ends with our own entry */
     msg_key = XMPPWS_KEY_MSG + (msg_index << 8);
 
     memset(&ctx, 0, sizeof ctx);
@@ -521,7 +523,9 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
     p_remove_proto_data(pinfo->pool, pinfo, proto_xml, 0);
     if (tvb_captured_length(tvb) >= 2) {
         /* (4.0's XML dissector reads a 2-byte BOM without a length check) */
+        layers_before_xml = wmem_list_count(pinfo->layers);
         call_dissector_with_data(xml_handle, tvb, pinfo, pref_show_xml_tree ? ctx.msg_tree : NULL, NULL);
+        xmppws_drop_layers(pinfo, layers_before_xml);
         root = (xml_frame_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xml, 0);
     } else {
         root = wmem_new0(pinfo->pool, xml_frame_t);   /* no element at all */
@@ -619,6 +623,8 @@ columns:
         col_append_str(pinfo->cinfo, COL_INFO, " | ");
     col_set_fence(pinfo->cinfo, COL_INFO);
 
+    if (msg_index > 0 && layers_at_entry > 0)
+        xmppws_dedupe_layers(pinfo, layers_at_entry - 1);
     return tvb_captured_length(tvb);
 }
 

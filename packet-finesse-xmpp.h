@@ -254,6 +254,17 @@ static inline int xmppws_el_length(xml_frame_t *el) { return el->length; }
  * *ok FALSE (ok may be NULL). Length of the result in *out_len if not NULL. */
 char *xmppws_xml_unescape(wmem_allocator_t *scope, const char *s, gsize len, gsize *out_len, gboolean *ok);
 
+/* Layers (pinfo->layers, frame.protocols) count against the per-frame limit
+ * gui.max_tree_depth, which call_dissector asserts: a segment carrying many
+ * WebSocket messages must not add layers per message. */
+/* Drop the layers added after the first `count` (as call_dissector does for
+ * a dissector that added nothing; the layer numbering is left alone). Used
+ * after calling the XML dissector, which is only our tokenizer. */
+void xmppws_drop_layers(packet_info *pinfo, guint count);
+/* Drop each layer at index >= `from` whose protocol is already listed before
+ * `from`: a frame's second message adds no new layer names. */
+void xmppws_dedupe_layers(packet_info *pinfo, guint from);
+
 /* Append " key=value" to a summary (value truncated to 80 characters so the
  * Info column stays one line). Nothing when value is NULL. */
 void xmppws_info_kv(wmem_strbuf_t *info, const char *key, const char *value);

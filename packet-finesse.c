@@ -903,6 +903,7 @@ run_xml(finesse_ctx_t *fc, tvbuff_t *doc_tvb)
 {
     packet_info *pinfo = fc->pinfo;
     gboolean restore = col_get_writable(pinfo->cinfo, COL_PROTOCOL);
+    guint layers = wmem_list_count(pinfo->layers);
 
     if (restore)
         col_set_writable(pinfo->cinfo, COL_PROTOCOL, FALSE);
@@ -913,6 +914,9 @@ run_xml(finesse_ctx_t *fc, tvbuff_t *doc_tvb)
     FINALLY {
         if (restore)
             col_set_writable(pinfo->cinfo, COL_PROTOCOL, TRUE);
+        /* XML is our tokenizer, not a layer of the frame (and layers are
+         * limited per frame: see xmppws_drop_layers). */
+        xmppws_drop_layers(pinfo, layers);
     }
     ENDTRY;
     return (xml_frame_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xml, 0);

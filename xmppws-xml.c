@@ -377,6 +377,34 @@ xmppws_xml_unescape(wmem_allocator_t *scope, const char *s, gsize len, gsize *ou
 }
 
 void
+xmppws_drop_layers(packet_info *pinfo, guint count)
+{
+    while (wmem_list_count(pinfo->layers) > count)
+        wmem_list_remove_frame(pinfo->layers, wmem_list_tail(pinfo->layers));
+}
+
+void
+xmppws_dedupe_layers(packet_info *pinfo, guint from)
+{
+    wmem_list_frame_t *f = wmem_list_head(pinfo->layers), *next;
+    guint i;
+
+    for (i = 0; f && i < from; i++)
+        f = wmem_list_frame_next(f);
+    for (; f; f = next) {
+        wmem_list_frame_t *g;
+        guint j;
+        next = wmem_list_frame_next(f);
+        for (g = wmem_list_head(pinfo->layers), j = 0; g && j < from; g = wmem_list_frame_next(g), j++) {
+            if (wmem_list_frame_data(g) == wmem_list_frame_data(f)) {
+                wmem_list_remove_frame(pinfo->layers, f);
+                break;
+            }
+        }
+    }
+}
+
+void
 xmppws_info_kv(wmem_strbuf_t *info, const char *key, const char *value)
 {
     if (!value)

@@ -48,6 +48,14 @@ def build():
     # 9. an empty text frame and a one-byte one
     c.client(c.frame("text", b""))
     c.client(c.frame("text", b"<"))
+    # 10. 140 WebSocket messages in one TCP segment, each a Finesse notification
+    #     (every call_dissector adds a layer, and layers per frame are limited)
+    note = ('<message xmlns="jabber:client" from="pubsub.%s"><event xmlns="http://jabber.org/protocol/pubsub#event">'
+            '<items node="/finesse/api/User/a%%d"><item id="i%%d"><notification '
+            'xmlns="http://jabber.org/protocol/pubsub">&lt;Update&gt;&lt;data&gt;&lt;user&gt;&lt;loginId&gt;a%%d'
+            '&lt;/loginId&gt;&lt;state&gt;READY&lt;/state&gt;&lt;/user&gt;&lt;/data&gt;&lt;event&gt;PUT&lt;/event&gt;'
+            '&lt;/Update&gt;</notification></item></items></event></message>' % D)
+    c.server(*[note % (i, i, i) for i in range(140)])
     c.fin("c")
     c.fin("s")
     return c

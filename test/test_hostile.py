@@ -27,7 +27,7 @@ class Hostile(unittest.TestCase):
         self.assertLess(self.elapsed, 120 if SANITIZERS else 30)
 
     def test_every_message_dissected(self):
-        self.assertEqual(sorted(self.info), [6, 12, 15, 190, 202, 203, 204, 205, 206, 210, 211, 213])
+        self.assertEqual(sorted(self.info), [6, 12, 15, 190, 202, 203, 204, 205, 206, 210, 211, 213, 214])
 
     def test_deep_nesting(self):
         # WebSocket hands over the first 256 KiB: the 50,000-deep iq arrives cut, so its end tag is missing
@@ -58,6 +58,17 @@ class Hostile(unittest.TestCase):
     def test_sasl_garbage(self):
         self.assertIn("xmppws.sasl.bad_plain", self.by_frame[210])
         self.assertEqual(self.info[211], "response")
+
+    def test_many_messages_in_one_segment(self):
+        # 140 WebSocket messages, each a Finesse notification, in one TCP segment: every call_dissector adds
+        # a layer and 4.0 asserts fewer than gui.max_tree_depth (256) per frame; ours add one name each
+        rows = fields(CAP, ["frame.protocols", "finesse.user.id"], "frame.number == 214")
+        self.assertEqual(rows[0][0], "eth:ethertype:ip:tcp:http:websocket:xmppws:finesse")
+        self.assertEqual(rows[0][1].split("|"), ["a%d" % i for i in range(140)])
+        # (the Info column is cut by Wireshark at its maximum length)
+        self.assertTrue(self.info[214].startswith(
+            "message pubsub event node=/finesse/api/User/a0 item=i0 Finesse PUT User a0 READY | "
+            "message pubsub event node=/finesse/api/User/a1 item=i1 Finesse PUT User a1 READY | "))
 
     def test_one_byte_message(self):
         self.assertEqual(self.info[213], "(no XML element)")
