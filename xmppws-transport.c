@@ -349,14 +349,14 @@ add_tls_note(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const wss_conv
     /* Kept under ITEM_LABEL_LENGTH (240): longer expert texts are cut. */
     if (wc->saw_client_hello)
         proto_tree_add_expert_format(tree, pinfo, &ei_tls_no_keys, tvb, offset,
-                                     MIN(5 + (guint)len, tvb_captured_length_remaining(tvb, offset)),
+                                     (int)MIN(5 + (guint)len, (guint)tvb_captured_length_remaining(tvb, offset)),
                                      "wss port %u (XMPP over WebSocket) without TLS keys: 101 and XMPP hidden. "
                                      "Give Wireshark the browser's SSLKEYLOGFILE: Edit > Preferences > Protocols > "
                                      "TLS > (Pre)-Master-Secret log filename (tls.keylog_file), or editcap "
                                      "--inject-secrets", wc->server_port);
     else
         proto_tree_add_expert_format(tree, pinfo, &ei_tls_no_keys, tvb, offset,
-                                     MIN(5 + (guint)len, tvb_captured_length_remaining(tvb, offset)),
+                                     (int)MIN(5 + (guint)len, (guint)tvb_captured_length_remaining(tvb, offset)),
                                      "wss port %u (XMPP over WebSocket) captured after the TLS handshake: no key "
                                      "log can decrypt it. Capture from the connection's start with the browser's "
                                      "SSLKEYLOGFILE (tls.keylog_file, or editcap --inject-secrets)", wc->server_port);
