@@ -99,6 +99,17 @@ dissect_items(xmppws_ctx_t *ctx, xml_frame_t *parent, proto_tree *tree, int *cou
     return first_id;
 }
 
+/* " node=N item=I" (one item) or " node=N items=K" for the Info column. */
+static void
+append_node_items(wmem_strbuf_t *info, const char *node, int items, const char *first_item)
+{
+    xmppws_info_kv(info, "node", node);
+    if (items == 1)
+        xmppws_info_kv(info, "item", first_item);
+    else if (items > 1)
+        wmem_strbuf_append_printf(info, " items=%d", items);
+}
+
 gboolean
 xmppws_dissect_pubsub(xmppws_ctx_t *ctx, xml_frame_t *pubsub, proto_tree *tree)
 {
@@ -153,11 +164,7 @@ xmppws_dissect_pubsub(xmppws_ctx_t *ctx, xml_frame_t *pubsub, proto_tree *tree)
                 wmem_strbuf_append_printf(ctx->info, " (%d)", n);
         } else {
             wmem_strbuf_append_printf(ctx->info, " %s", action);
-            xmppws_info_kv(ctx->info, "node", node);
-            if (items == 1)
-                xmppws_info_kv(ctx->info, "item", first_item);
-            else if (items > 1)
-                wmem_strbuf_append_printf(ctx->info, " items=%d", items);
+            append_node_items(ctx->info, node, items, first_item);
         }
     }
     return TRUE;
@@ -200,11 +207,7 @@ xmppws_dissect_pubsub_event(xmppws_ctx_t *ctx, xml_frame_t *event, proto_tree *t
 
         if (strcmp(action, "items") != 0)
             wmem_strbuf_append_printf(ctx->info, " %s", action);
-        xmppws_info_kv(ctx->info, "node", node);
-        if (items == 1)
-            xmppws_info_kv(ctx->info, "item", first_item);
-        else if (items > 1)
-            wmem_strbuf_append_printf(ctx->info, " items=%d", items);
+        append_node_items(ctx->info, node, items, first_item);
     }
     return TRUE;
 }
