@@ -25,10 +25,11 @@ one tshark run as nobody (tshark ignores plugin folders as root), stdout to
 
 Every (configuration, mode) is also run with -c 1 (start-up: reading the
 first packet only); the cost of the capture is the difference, divided by
-the number of messages (stanzas for xmpp-tcp: the same number). The order is
+the number of messages (stanzas for xmpp-tcp: the same number); CPU time
+(user + sys) is the measure, wall-clock ratios are shown too. The order is
 size, repeat, mode, configuration, so configurations alternate. Medians of
---repeat runs are reported. Results: <scratch>/results.json and a Markdown
-table on stdout (--update-readme also writes it into bench/README.md).
+--repeat runs are reported. Results: <scratch>/results.json (--results) and a
+Markdown table on stdout (--update-readme also writes it into bench/README.md).
 """
 import argparse
 import json
@@ -86,38 +87,45 @@ def make_captures(scratch, sizes, plugins):
 
 
 def table(res, sizes, modes=MODES):
-    """Markdown tables of the medians in `res`."""
+    """Markdown tables of the medians in `res`: CPU time (user + sys) beyond
+    start-up per message, the ratios, wall-clock ratios, and peak memory."""
     def med(size, cfg, mode, key, c1=False):
         return statistics.median(r[key] for r in res[size][cfg][mode]["c1" if c1 else "full"])
 
-    lines = ["| size | messages | mode | plugin µs/msg | bare µs/msg | xmpp-tcp µs/stanza | "
-             "plugin/bare | plugin/xmpp-tcp | plugin MiB | bare MiB | xmpp-tcp MiB | RSS plugin/bare |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    per = {}
+    def per_msg(size, cfg, mode, key="cpu"):
+        return (med(size, cfg, mode, key) - med(size, cfg, mode, key, True)) / res[size]["messages"] * 1e6
+
+    mode_name = {"fields": "-T fields", "V": "-V"}
+    lines = ["CPU time beyond start-up, per message (µs; medians of %s runs):" % ", ".join(
+        "%d (%s)" % (len(res[s]["plugin"][modes[0]]["full"]), s) for s in sizes), "",
+        "| size | messages | mode | plugin | bare | xmpp-tcp (per stanza) | plugin / bare | plugin / xmpp-tcp "
+        "| wall: plugin / bare | wall: plugin / xmpp-tcp |",
+        "|---|---|---|---|---|---|---|---|---|---|"]
     for size in sizes:
-        n = res[size]["messages"]
         for mode in modes:
-            row = {}
-            for cfg in CONFIGS:
-                t = med(size, cfg, mode, "wall") - med(size, cfg, mode, "wall", True)
-                row[cfg] = (t / n * 1e6, med(size, cfg, mode, "rss") / 1024.0)
-            per[(size, mode)] = row
-            lines.append("| %s | %d | %s | %.1f | %.1f | %.1f | %.2f× | %.2f× | %.0f | %.0f | %.0f | %.3f× |" % (
-                size, n, "-T fields" if mode == "fields" else "-V",
-                row["plugin"][0], row["bare"][0], row["xmpp-tcp"][0],
-                row["plugin"][0] / row["bare"][0], row["plugin"][0] / row["xmpp-tcp"][0],
-                row["plugin"][1], row["bare"][1], row["xmpp-tcp"][1], row["plugin"][1] / row["bare"][1]))
+            p, b, x = (per_msg(size, c, mode) for c in CONFIGS)
+            pw, bw, xw = (per_msg(size, c, mode, "wall") for c in CONFIGS)
+            lines.append("| %s | %d | %s | %.1f | %.1f | %.1f | %.2f× | %.2f× | %.2f× | %.2f× |" % (
+                size, res[size]["messages"], mode_name[mode], p, b, x, p / b, p / x, pw / bw, pw / xw))
+    lines += ["", "Peak resident memory (MiB), and what the plugin adds per message:", "",
+              "| size | mode | plugin | bare | xmpp-tcp | plugin / bare | plugin − bare per message |",
+              "|---|---|---|---|---|---|---|"]
+    for size in sizes:
+        for mode in modes:
+            p, b, x = (med(size, c, mode, "rss") for c in CONFIGS)
+            lines.append("| %s | %s | %.0f | %.0f | %.0f | %.3f× | %.0f B |" % (
+                size, mode_name[mode], p / 1024.0, b / 1024.0, x / 1024.0, p / b,
+                (p - b) * 1024.0 / res[size]["messages"]))
     lines.append("")
-    lines.append("Start-up (-c 1, median wall s / MiB): " + "; ".join(
-        "%s %s %.2f s %.0f MiB" % (cfg, mode, med(sizes[0], cfg, mode, "wall", True),
+    lines.append("Start-up (-c 1; CPU s, MiB): " + "; ".join(
+        "%s %s %.2f s %.0f MiB" % (cfg, mode_name[mode], med(sizes[0], cfg, mode, "cpu", True),
                                    med(sizes[0], cfg, mode, "rss", True) / 1024.0)
-        for mode in modes for cfg in CONFIGS))
+        for mode in modes for cfg in CONFIGS) + ".")
     if len(sizes) > 1:
         lines.append("")
-        lines.append("Linearity (per-message cost relative to %s): " % sizes[0] + "; ".join(
-            "%s %s %s %.2f" % (cfg, "fields" if mode == "fields" else "-V", size,
-                               per[(size, mode)][cfg][0] / per[(sizes[0], mode)][cfg][0])
-            for size in sizes[1:] for mode in modes for cfg in CONFIGS))
+        lines.append("Linearity, CPU per message relative to %s: " % sizes[0] + "; ".join(
+            "%s %s %s %.2f" % (cfg, mode_name[mode], size, per_msg(size, cfg, mode) / per_msg(sizes[0], cfg, mode))
+            for size in sizes[1:] for mode in modes for cfg in CONFIGS) + ".")
     return "\n".join(lines)
 
 
@@ -135,16 +143,29 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--scratch", default="/tmp/xmppws-bench")
     ap.add_argument("--sizes", default="10k,100k,1M")
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", default="3", help="runs of each measurement: N, or per size, e.g. 10k:5,1M:2")
     ap.add_argument("--plugins", default=os.path.join(ROOT, "build", "plugins"))
     ap.add_argument("--modes", default=",".join(MODES))
     ap.add_argument("--update-readme", action="store_true")
+    ap.add_argument("--results", help="results file (default <scratch>/results.json)")
+    ap.add_argument("--table-only", action="store_true", help="print the table of the results file")
     a = ap.parse_args()
     sizes = a.sizes.split(",")
     modes = a.modes.split(",")
+    if ":" in a.repeat:
+        repeat = {k: int(v) for k, v in (x.split(":") for x in a.repeat.split(","))}
+    else:
+        repeat = {}
+    repeat = {s: repeat.get(s, int(a.repeat) if ":" not in a.repeat else 3) for s in sizes}
     if not os.path.exists(TIME):
         sys.exit("needs %s (apt-get install time)" % TIME)
 
+    results = a.results or os.path.join(a.scratch, "results.json")
+    if a.table_only:
+        with open(results) as f:
+            res = json.load(f)
+        print(table(res, [s for s in sizes if s in res], modes))
+        return 0
     os.makedirs(a.scratch, exist_ok=True)
     os.chmod(a.scratch, 0o755)
     man = make_captures(a.scratch, sizes, a.plugins)
@@ -168,7 +189,7 @@ def main():
                      "packets": c["ws_packets"]}
         for cfg in CONFIGS:
             res[size][cfg] = {m: {"full": [], "c1": []} for m in modes}
-        for rep in range(a.repeat):
+        for rep in range(repeat[size]):
             for mode in modes:
                 for cfg in CONFIGS:
                     cap = c["tcp"] if cfg == "xmpp-tcp" else c["ws"]
@@ -178,10 +199,10 @@ def main():
                         wall, cpu, rss = measure(tshark_of[cfg], args + (["-c", "1"] if c1 else []))
                         res[size][cfg][mode]["c1" if c1 else "full"].append(
                             {"wall": wall, "cpu": cpu, "rss": rss})
-                        print("%s %s rep %d %-8s %-6s%s %.2f s %d MiB" % (
+                        print("%s %s rep %d %-8s %-6s%s wall %.2f s cpu %.2f s %d MiB" % (
                             time.strftime("%H:%M:%S"), size, rep + 1, cfg, mode, " -c 1" if c1 else "     ",
-                            wall, rss // 1024), flush=True)
-        with open(os.path.join(a.scratch, "results.json"), "w") as f:
+                            wall, cpu, rss // 1024), flush=True)
+        with open(results, "w") as f:
             json.dump(res, f, indent=1)
     text = table(res, sizes, modes)
     print(text)
