@@ -113,3 +113,14 @@ class InsecureRedirect(unittest.TestCase):
         from xmppws_test import column
         self.assertEqual(column(self.CAP, "xmppws.close.see_other_uri"),
                          ["ws://other.uccxpub.prabhat.com:5280/ws/"])
+
+
+class XmlDisabled(unittest.TestCase):
+    def test_says_how_to_fix_it(self):
+        from xmppws_test import fields
+        rows = fields("finesse-login.pcapng", ["frame.number", "_ws.col.Info", "_ws.expert.message"],
+                      "xmppws.xml_disabled", extra=["--disable-protocol", "xml"])
+        self.assertEqual(len(rows), 22)
+        self.assertEqual(rows[0][1:], ["(XML dissector disabled)",
+                                       "The XML dissector is disabled, so XMPP cannot be dissected: enable it in "
+                                       "Analyze > Enabled Protocols"])
