@@ -257,9 +257,12 @@ char *xmppws_xml_unescape(wmem_allocator_t *scope, const char *s, gsize len, gsi
 /* Layers (pinfo->layers, frame.protocols) count against the per-frame limit
  * gui.max_tree_depth, which call_dissector asserts: a segment carrying many
  * WebSocket messages must not add layers per message. */
-/* Drop the layers added after the first `count` (as call_dissector does for
- * a dissector that added nothing; the layer numbering is left alone). Used
- * after calling the XML dissector, which is only our tokenizer. */
+/* Drop the layers added after the first `count`, as packet.c's
+ * remove_last_layer() does: each dropped layer also gives back its layer
+ * number (pinfo->curr_layer_num) and its protocol's layer count, which
+ * dissectors below us key per-layer data by (tcp_dissect_pdus() finds its
+ * tree for the next PDU that way). Used after calling the XML dissector,
+ * which is only our tokenizer. */
 void xmppws_drop_layers(packet_info *pinfo, guint count);
 /* Drop each layer at index >= `from` whose protocol is already listed before
  * `from`: a frame's second message adds no new layer names. */
@@ -268,6 +271,42 @@ void xmppws_dedupe_layers(packet_info *pinfo, guint from);
 /* Append " key=value" to a summary (value truncated to 80 characters so the
  * Info column stays one line). Nothing when value is NULL. */
 void xmppws_info_kv(wmem_strbuf_t *info, const char *key, const char *value);
+
+/* ---- Byte-level XML scans (xmppws-xml-scan.c) --------------------------- */
+
+/* Deepest element nesting the scans follow (a fixed stack). */
+#define XMPPWS_XML_MAX_DEPTH 64
+
+/* Result of xmppws_xml_check_well_formed(). */
+typedef struct {
+    int         offset;    /* first offending byte, -1 when well-formed */
+    const char *what;      /* what is wrong there, a static string */
+    gboolean    too_deep;  /* nesting beyond XMPPWS_XML_MAX_DEPTH */
+} xmppws_wf_t;
+
+/* Offset of the first occurrence of NUL-terminated `s` in buf[from, len),
+ * or -1. */
+int xmppws_xml_find_str(const guint8 *buf, int from, int len, const char *s);
+
+/* Check that buf[0, len) is one well-formed XML 1.0 document (2.1, 2.4,
+ * 3.1, 4.1): UTF-8, one root element, matching tags, quoted attribute values,
+ * valid references (only the 4.6 predefined entities), no text outside the
+ * root. Linear in len, no allocation; nesting beyond XMPPWS_XML_MAX_DEPTH
+ * sets too_deep and stops. Not checked: duplicate attributes, "]]>" in text,
+ * the contents of a DOCTYPE. */
+void xmppws_xml_check_well_formed(const guint8 *buf, int len, xmppws_wf_t *r);
+
+/* The element tree of `tvb`, which xmppws_xml_check_well_formed() accepted,
+ * exactly as Wireshark's XML dissector (packet-xml.c) leaves it in its proto
+ * data when called without a tree, built in one pass; frames in pinfo->pool.
+ * NULL wherever the two could differ (see the function): the caller then
+ * runs the XML dissector. */
+xml_frame_t *xmppws_xml_build_tree(packet_info *pinfo, tvbuff_t *tvb);
+
+/* The element tree of a whole WebSocket message when it is one well-formed
+ * element, as RFC 7395 3.3.3 asks; NULL otherwise (batches, declarations,
+ * malformed or hostile input), and the caller runs the XML dissector. */
+xml_frame_t *xmppws_xml_fast_tree(packet_info *pinfo, tvbuff_t *tvb);
 
 /* ---- Transport (xmppws-transport.c): finding XMPP over WebSocket when the
  * HTTP upgrade is not in the capture. `module` is xmppws's preferences. */

@@ -376,11 +376,26 @@ xmppws_xml_unescape(wmem_allocator_t *scope, const char *s, gsize len, gsize *ou
     return out;
 }
 
+/* Remove one entry of pinfo->layers as packet.c's remove_last_layer() does:
+ * the layer number and the protocol's layer count go back by one, so that
+ * dissectors walking back from curr_layer_num (tcp_dissect_pdus() looks up
+ * its tree by layer number for each PDU) still find their layer. */
+static void
+remove_layer(packet_info *pinfo, wmem_list_frame_t *f)
+{
+    int *n = pinfo->proto_layers ? (int *)wmem_map_lookup(pinfo->proto_layers, wmem_list_frame_data(f)) : NULL;
+
+    if (n && *n > 0)
+        (*n)--;
+    pinfo->curr_layer_num--;
+    wmem_list_remove_frame(pinfo->layers, f);
+}
+
 void
 xmppws_drop_layers(packet_info *pinfo, guint count)
 {
     while (wmem_list_count(pinfo->layers) > count)
-        wmem_list_remove_frame(pinfo->layers, wmem_list_tail(pinfo->layers));
+        remove_layer(pinfo, wmem_list_tail(pinfo->layers));
 }
 
 void
@@ -397,7 +412,7 @@ xmppws_dedupe_layers(packet_info *pinfo, guint from)
         next = wmem_list_frame_next(f);
         for (g = wmem_list_head(pinfo->layers), j = 0; g && j < from; g = wmem_list_frame_next(g), j++) {
             if (wmem_list_frame_data(g) == wmem_list_frame_data(f)) {
-                wmem_list_remove_frame(pinfo->layers, f);
+                remove_layer(pinfo, f);
                 break;
             }
         }

@@ -31,6 +31,17 @@ class Framing(unittest.TestCase):
         self.assertEqual(column(CAP, "xmppws.open.version"), ["1.0"] * 4)
         self.assertEqual(column(CAP, "xmppws.open.lang"), ["en", "en"])
 
+    def test_tcp_pdu_size_of_every_message(self):
+        """Frames with two WebSocket messages: TCP shows the size of each PDU.
+        Regression: the layers the plugin drops after the XML dissector must
+        also give back their layer numbers, or tcp_dissect_pdus() looks for
+        its tree under a wrong number and the second size goes missing."""
+        rows = fields(CAP, ["frame.number", "tcp.pdu.size", "websocket.payload_length"], "websocket")
+        multi = {int(r[0]): r[1] for r in rows if "|" in r[2]}
+        self.assertEqual(multi, {9: "152|237", 13: "152|452", 19: "273|247", 35: "54|17"})
+        for r in rows:
+            self.assertEqual(len(r[1].split("|")), len(r[2].split("|")), r)
+
     def test_close_both_ways(self):
         rows = by_frame(["xmppws.direction"], "xmppws.close")
         self.assertEqual(sorted(v[0] for v in rows.values()), ["1", "2"])
