@@ -521,7 +521,13 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
     /* Tokenize with Wireshark's XML dissector; its element tree is left in
      * this packet's proto data (packet-xml.c, "useful for the caller"). */
     p_remove_proto_data(pinfo->pool, pinfo, proto_xml, 0);
-    if (tvb_captured_length(tvb) >= 2) {
+    root = NULL;
+    if (tvb_captured_length(tvb) >= 2 && !pref_show_xml_tree &&
+        proto_is_protocol_enabled(find_protocol_by_id(proto_xml)))
+        root = xmppws_xml_fast_tree(pinfo, tvb);
+    if (root) {
+        /* one well-formed element: the one-pass tree */
+    } else if (tvb_captured_length(tvb) >= 2) {
         /* (4.0's XML dissector reads a 2-byte BOM without a length check) */
         layers_before_xml = wmem_list_count(pinfo->layers);
         call_dissector_with_data(xml_handle, tvb, pinfo, pref_show_xml_tree ? ctx.msg_tree : NULL, NULL);
@@ -543,17 +549,21 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
         }
     }
 
+    /* A record only for the messages that came before the connection's
+     * server was known: for all the others (nearly all) the direction follows
+     * from the connection, on every pass, and nothing is kept per message. */
     rec = (msg_record_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_xmppws, msg_key);
-    if (!rec) {
+    if (rec) {
+        ctx.direction = rec->direction;
+    } else if (PINFO_FD_VISITED(pinfo) || ctx.conv->direction_known) {
+        ctx.direction = xmppws_conv_direction(ctx.conv, pinfo);
+    } else {
         rec = wmem_new0(wmem_file_scope(), msg_record_t);
-        rec->direction = xmppws_conv_direction(ctx.conv, pinfo);
-        if (rec->direction == XMPPWS_DIR_UNKNOWN && first) {
-            rec->direction = implied_direction(&ctx.doc, first, row_for(&ctx.doc, first));
-            conv_learn_direction(ctx.conv, pinfo, rec->direction);
-        }
+        rec->direction = first ? implied_direction(&ctx.doc, first, row_for(&ctx.doc, first)) : XMPPWS_DIR_UNKNOWN;
+        conv_learn_direction(ctx.conv, pinfo, rec->direction);
         p_add_proto_data(wmem_file_scope(), pinfo, proto_xmppws, msg_key, rec);
+        ctx.direction = rec->direction;
     }
-    ctx.direction = rec->direction;
     di = proto_tree_add_uint(ctx.msg_tree, hf_direction, tvb, 0, 0, ctx.direction);
     proto_item_set_generated(di);
 

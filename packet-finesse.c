@@ -56,7 +56,7 @@
  * so real notifications stay far below. */
 #define FINESSE_MAX_PAYLOAD   (1024 * 1024)
 /* Element nesting accepted in one document (Finesse's own nest < 10). */
-#define FINESSE_MAX_DEPTH     64
+#define FINESSE_MAX_DEPTH     XMPPWS_XML_MAX_DEPTH
 /* Nesting of Finesse objects the walker follows (Team/users/User/ReasonCode
  * is the deepest path of the schema: 4). */
 #define FINESSE_MAX_OBJ_DEPTH 8
@@ -629,270 +629,6 @@ merge_vals(vals_t *dst, const vals_t *src, gboolean slots)
         dst->n[i] += src->n[i];
 }
 
-/* ---- Well-formedness (XML 1.0 2.1, 2.4, 3.1, 4.1) ------------------------ */
-
-typedef struct {
-    int         offset;    /* first offending byte, -1 when well-formed */
-    const char *what;
-    gboolean    too_deep;  /* nesting beyond FINESSE_MAX_DEPTH */
-} wf_result_t;
-
-/* XML 1.0 2.3 NameStartChar, NameChar (any byte >= 0x80 is taken as part of
- * a non-ASCII name character; UTF-8 validity is checked separately). */
-static gboolean
-is_name_start(guint8 c)
-{
-    return g_ascii_isalpha(c) || c == '_' || c == ':' || c >= 0x80;
-}
-
-static gboolean
-is_name_char(guint8 c)
-{
-    return is_name_start(c) || g_ascii_isdigit(c) || c == '-' || c == '.';
-}
-
-/* Length of the entity or character reference at p[0] == '&' (XML 1.0 4.1;
- * only the five predefined entities of 4.6, as Finesse declares no DTD), or
- * 0 when it is not one. */
-static gsize
-reference_length(const guint8 *p, gsize n)
-{
-    static const char *const predefined[] = { "&lt;", "&gt;", "&amp;", "&quot;", "&apos;" };
-    gsize i;
-
-    if (n >= 4 && p[1] == '#') {
-        gboolean hex = p[2] == 'x';
-        guint32 cp = 0;
-        gsize j = hex ? 3 : 2, start = j;
-
-        for (; j < n && j < 12 && p[j] != ';'; j++) {
-            if (hex && g_ascii_isxdigit(p[j]))
-                cp = cp * 16 + (guint32)g_ascii_xdigit_value(p[j]);
-            else if (!hex && g_ascii_isdigit(p[j]))
-                cp = cp * 10 + (guint32)(p[j] - '0');
-            else
-                return 0;
-            if (cp > 0x10FFFF)
-                return 0;
-        }
-        if (j == start || j >= n || p[j] != ';')
-            return 0;
-        /* XML 1.0 2.2 Char */
-        if (!(cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
-              (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF)))
-            return 0;
-        return j + 1;
-    }
-    for (i = 0; i < G_N_ELEMENTS(predefined); i++) {
-        gsize l = strlen(predefined[i]);
-        if (n >= l && memcmp(p, predefined[i], l) == 0)
-            return l;
-    }
-    return 0;
-}
-
-/* Offset of the first occurrence of `s` in buf[from, len), or -1. */
-static int
-find_str(const guint8 *buf, int from, int len, const char *s)
-{
-    int l = (int)strlen(s);
-    int i;
-
-    for (i = from; i + l <= len; i++) {
-        const guint8 *p = (const guint8 *)memchr(buf + i, s[0], (size_t)(len - l + 1 - i));
-        if (!p)
-            return -1;
-        i = (int)(p - buf);
-        if (memcmp(p, s, (size_t)l) == 0)
-            return i;
-    }
-    return -1;
-}
-
-/* Check that buf[0, len) is one well-formed XML document: UTF-8, one root
- * element, matching start and end tags, quoted attribute values, valid
- * references, no text outside the root. Linear in len; the open elements
- * are kept in a fixed stack of FINESSE_MAX_DEPTH entries (deeper documents
- * set too_deep and stop). Not checked: duplicate attributes, "]]>" in text,
- * the contents of a DOCTYPE. */
-static void
-check_well_formed(const guint8 *buf, int len, wf_result_t *r)
-{
-    struct { int offset, length; } open[FINESSE_MAX_DEPTH];
-    int depth = 0, i = 0;
-    gboolean root_seen = FALSE, root_done = FALSE;
-    const gchar *bad;
-
-#define WF_FAIL(o, msg) do { r->offset = (o); r->what = (msg); return; } while (0)
-    r->offset = -1;
-    r->what = NULL;
-    r->too_deep = FALSE;
-
-    if (len >= 4 && memcmp(buf, "&lt;", 4) == 0)
-        WF_FAIL(0, "the text is escaped once more than expected");
-    if (!g_utf8_validate((const gchar *)buf, len, &bad))
-        WF_FAIL((int)((const guint8 *)bad - buf), "not UTF-8 (or a NUL byte)");
-    while (i < len) {
-        guint8 c = buf[i];
-
-        if (c == '&') {
-            gsize rl = reference_length(buf + i, (gsize)(len - i));
-            if (depth == 0)
-                WF_FAIL(i, "a reference outside the root element");
-            if (rl == 0)
-                WF_FAIL(i, "'&' that starts no valid entity or character reference");
-            i += (int)rl;
-            continue;
-        }
-        if (c != '<') {
-            if (depth == 0 && !is_ws(c))
-                WF_FAIL(i, root_done ? "text after the root element" : "text before the root element");
-            i++;
-            continue;
-        }
-        if (i + 1 >= len)
-            WF_FAIL(i, "'<' at the end of the document");
-        if (buf[i + 1] == '?') {                       /* processing instruction (2.6) */
-            int e = find_str(buf, i + 2, len, "?>");
-            if (e < 0)
-                WF_FAIL(i, "unterminated processing instruction");
-            i = e + 2;
-            continue;
-        }
-        if (buf[i + 1] == '!') {
-            int e;
-            if (len - i >= 4 && memcmp(buf + i, "<!--", 4) == 0) {                /* 2.5 */
-                e = find_str(buf, i + 4, len, "-->");
-                if (e < 0)
-                    WF_FAIL(i, "unterminated comment");
-                i = e + 3;
-            } else if (len - i >= 9 && memcmp(buf + i, "<![CDATA[", 9) == 0) {     /* 2.7 */
-                if (depth == 0)
-                    WF_FAIL(i, "a CDATA section outside the root element");
-                e = find_str(buf, i + 9, len, "]]>");
-                if (e < 0)
-                    WF_FAIL(i, "unterminated CDATA section");
-                i = e + 3;
-            } else if (len - i >= 9 && memcmp(buf + i, "<!DOCTYPE", 9) == 0 && !root_seen) { /* 2.8 */
-                gboolean subset = FALSE;
-                for (e = i + 9; e < len; e++) {
-                    if (buf[e] == '[')
-                        subset = TRUE;
-                    else if (buf[e] == ']')
-                        subset = FALSE;
-                    else if (buf[e] == '>' && !subset)
-                        break;
-                }
-                if (e >= len)
-                    WF_FAIL(i, "unterminated document type declaration");
-                i = e + 1;
-            } else {
-                WF_FAIL(i, "markup declaration ('<!') where none is allowed");
-            }
-            continue;
-        }
-        if (buf[i + 1] == '/') {                       /* end tag (3.1) */
-            int n = i + 2, s = n;
-            if (n >= len || !is_name_start(buf[n]))
-                WF_FAIL(i, "end tag without a name");
-            while (n < len && is_name_char(buf[n]))
-                n++;
-            if (depth == 0)
-                WF_FAIL(i, "end tag without a start tag");
-            if (open[depth - 1].length != n - s || memcmp(buf + open[depth - 1].offset, buf + s, (size_t)(n - s)) != 0)
-                WF_FAIL(i, "end tag does not match the open element");
-            while (n < len && is_ws(buf[n]))
-                n++;
-            if (n >= len || buf[n] != '>')
-                WF_FAIL(i, "end tag not closed by '>'");
-            if (--depth == 0)
-                root_done = TRUE;
-            i = n + 1;
-            continue;
-        }
-        {                                              /* start tag (3.1) */
-            int n = i + 1, s = n, name_len;
-            gboolean empty = FALSE;
-
-            if (!is_name_start(buf[n]))
-                WF_FAIL(i, "'<' not followed by a name");
-            if (root_done)
-                WF_FAIL(i, "a second root element");
-            while (n < len && is_name_char(buf[n]))
-                n++;
-            name_len = n - s;
-            for (;;) {
-                int before = n;
-                guint8 q;
-                while (n < len && is_ws(buf[n]))
-                    n++;
-                if (n >= len)
-                    WF_FAIL(i, "start tag not closed");
-                if (buf[n] == '>') {
-                    n++;
-                    break;
-                }
-                if (buf[n] == '/') {
-                    if (n + 1 < len && buf[n + 1] == '>') {
-                        empty = TRUE;
-                        n += 2;
-                        break;
-                    }
-                    WF_FAIL(n, "'/' not followed by '>' in a start tag");
-                }
-                if (n == before || !is_name_start(buf[n]))
-                    WF_FAIL(n, "bad attribute (white space and a name expected)");
-                while (n < len && is_name_char(buf[n]))
-                    n++;
-                while (n < len && is_ws(buf[n]))
-                    n++;
-                if (n >= len || buf[n] != '=')
-                    WF_FAIL(n, "attribute without '='");
-                n++;
-                while (n < len && is_ws(buf[n]))
-                    n++;
-                if (n >= len || (buf[n] != '"' && buf[n] != '\''))
-                    WF_FAIL(n, "attribute value not quoted");
-                q = buf[n++];
-                while (n < len && buf[n] != q) {
-                    if (buf[n] == '<')
-                        WF_FAIL(n, "'<' in an attribute value");
-                    if (buf[n] == '&') {
-                        gsize rl = reference_length(buf + n, (gsize)(len - n));
-                        if (rl == 0)
-                            WF_FAIL(n, "'&' that starts no valid entity or character reference");
-                        n += (int)rl;
-                        continue;
-                    }
-                    n++;
-                }
-                if (n >= len)
-                    WF_FAIL(i, "unterminated attribute value");
-                n++;
-            }
-            root_seen = TRUE;
-            if (empty) {
-                if (depth == 0)
-                    root_done = TRUE;
-            } else {
-                if (depth >= FINESSE_MAX_DEPTH) {
-                    r->too_deep = TRUE;
-                    WF_FAIL(i, "elements nested too deeply");
-                }
-                open[depth].offset = s;
-                open[depth].length = name_len;
-                depth++;
-            }
-            i = n;
-        }
-    }
-    if (depth > 0)
-        WF_FAIL(open[depth - 1].offset - 1, "element not closed");
-    if (!root_seen)
-        WF_FAIL(0, "no element");
-#undef WF_FAIL
-}
-
 /* ---- Parsing one document ------------------------------------------------ */
 
 /* Tokenize `doc_tvb` with Wireshark's XML dissector and return its root
@@ -940,7 +676,7 @@ parse_content(finesse_ctx_t *fc, tvbuff_t *tvb, int offset, int len, xmppws_doc_
     const guint8 *p;
     int s = 0, e = len;
     tvbuff_t *doc_tvb;
-    wf_result_t wf;
+    xmppws_wf_t wf;
     xml_frame_t *root;
 
     *escaped = FALSE;
@@ -955,7 +691,7 @@ parse_content(finesse_ctx_t *fc, tvbuff_t *tvb, int offset, int len, xmppws_doc_
         return NULL;
     if (p[s] == '<') {
         if (e - s >= 12 && memcmp(p + s, "<![CDATA[", 9) == 0 && memcmp(p + e - 3, "]]>", 3) == 0 &&
-            find_str(p, s + 9, e - 3, "]]>") < 0)
+            xmppws_xml_find_str(p, s + 9, e - 3, "]]>") < 0)
             doc_tvb = tvb_new_subset_length(tvb, offset + s + 9, e - s - 12);
         else
             doc_tvb = tvb_new_subset_length(tvb, offset, len);
@@ -971,7 +707,7 @@ parse_content(finesse_ctx_t *fc, tvbuff_t *tvb, int offset, int len, xmppws_doc_
     doc->pinfo = pinfo;
 
     len = tvb_captured_length(doc_tvb);
-    check_well_formed(len > 0 ? tvb_get_ptr(doc_tvb, 0, len) : (const guint8 *)"", len, &wf);
+    xmppws_xml_check_well_formed(len > 0 ? tvb_get_ptr(doc_tvb, 0, len) : (const guint8 *)"", len, &wf);
     if (wf.too_deep) {
         proto_tree_add_expert_format(fc->tree, pinfo, &ei_too_deep, doc_tvb, wf.offset, 1,
                                      "Finesse notification nests elements deeper than %d levels (offset %d); not "
@@ -993,7 +729,12 @@ parse_content(finesse_ctx_t *fc, tvbuff_t *tvb, int offset, int len, xmppws_doc_
      * element, <a/>, has 4. */
     if (len < 4)
         return NULL;
-    root = run_xml(fc, doc_tvb);
+    /* The XML dissector's own tree when the user wants it shown, or when it
+     * is disabled (then nothing is decoded, as for the stanza around). */
+    root = wf.offset < 0 && !pref_show_xml_tree && proto_is_protocol_enabled(find_protocol_by_id(proto_xml)) ?
+           xmppws_xml_build_tree(pinfo, doc_tvb) : NULL;
+    if (!root)
+        root = run_xml(fc, doc_tvb);
     if (!root) {
         proto_tree_add_expert(fc->tree, pinfo, &ei_xml_disabled, doc_tvb, 0, -1);
         fc->status = ST_NO_XML;

@@ -110,10 +110,13 @@ opposite(xmppws_dir_t d)
     return d == XMPPWS_DIR_C2S ? XMPPWS_DIR_S2C : d == XMPPWS_DIR_S2C ? XMPPWS_DIR_C2S : XMPPWS_DIR_UNKNOWN;
 }
 
+/* Key of a request in t->requests: stream generation, direction, id. Kept
+ * keys live in file scope; lookups use the packet's pool, so that answers
+ * and duplicates add nothing to the file's memory. */
 static char *
-request_key(const xmppws_track_conv_t *t, xmppws_dir_t req_dir, const char *id)
+request_key(wmem_allocator_t *scope, const xmppws_track_conv_t *t, xmppws_dir_t req_dir, const char *id)
 {
-    return wmem_strdup_printf(wmem_file_scope(), "%u|%d|%s", t->generation, (int)req_dir, id);
+    return wmem_strdup_printf(scope, "%u|%d|%s", t->generation, (int)req_dir, id);
 }
 
 static xmppws_req_t *
@@ -127,7 +130,7 @@ new_request(xmppws_track_conv_t *t, packet_info *pinfo, xmppws_dir_t dir, const 
     req->stage = stage;
     req->what = what;
     /* A repeated id in the same stream replaces the older request. */
-    wmem_map_insert(t->requests, request_key(t, dir, id), req);
+    wmem_map_insert(t->requests, request_key(wmem_file_scope(), t, dir, id), req);
     return req;
 }
 
@@ -135,7 +138,7 @@ new_request(xmppws_track_conv_t *t, packet_info *pinfo, xmppws_dir_t dir, const 
 static void
 answer_request(xmppws_track_conv_t *t, xmppws_elrec_t *rec, packet_info *pinfo, xmppws_dir_t dir, const char *id)
 {
-    char *key = request_key(t, opposite(dir), id);
+    char *key = request_key(pinfo->pool, t, opposite(dir), id);
     xmppws_req_t *req = (xmppws_req_t *)wmem_map_lookup(t->requests, key);
 
     if (!req) {
@@ -184,7 +187,7 @@ track_first_pass(xmppws_ctx_t *ctx, xml_frame_t *el)
     packet_info *pinfo = doc->pinfo;
     xmppws_conv_t *conv = ctx->conv;
     xmppws_track_conv_t *t = conv->track;
-    xmppws_elrec_t *rec = wmem_new0(wmem_file_scope(), xmppws_elrec_t);
+    xmppws_elrec_t *rec = wmem_new0(pinfo->pool, xmppws_elrec_t);   /* kept by the caller if needed */
     xmppws_dir_t dir = ctx->direction;
     int d = (int)dir;
     gboolean stanza = ctx->kind == XMPPWS_KIND_IQ || ctx->kind == XMPPWS_KIND_MESSAGE ||
@@ -345,6 +348,18 @@ track_first_pass(xmppws_ctx_t *ctx, xml_frame_t *el)
     return rec;
 }
 
+/* The record of most elements of an established session (a pubsub event, a
+ * presence): nothing of their own to remember. It is shared, never stored
+ * per element, and only read. */
+static const xmppws_elrec_t plain_established = { XMPPWS_STAGE_ESTABLISHED, NULL, NULL, NULL, 0, 0, FALSE };
+
+static gboolean
+is_plain_established(const xmppws_elrec_t *rec)
+{
+    return rec->stage == XMPPWS_STAGE_ESTABLISHED && !rec->request && !rec->answers && !rec->login &&
+           !rec->flags && !rec->iq_children && !rec->iq_request;
+}
+
 void
 xmppws_track_element(xmppws_ctx_t *ctx, xml_frame_t *el)
 {
@@ -354,7 +369,14 @@ xmppws_track_element(xmppws_ctx_t *ctx, xml_frame_t *el)
 
     if (!rec && !PINFO_FD_VISITED(pinfo)) {
         rec = track_first_pass(ctx, el);
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_xmppws, ctx->element_key, rec);
+        if (is_plain_established(rec)) {
+            rec = (xmppws_elrec_t *)&plain_established;
+        } else {
+            rec = (xmppws_elrec_t *)wmem_memdup(wmem_file_scope(), rec, sizeof *rec);
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_xmppws, ctx->element_key, rec);
+        }
+    } else if (!rec) {
+        rec = (xmppws_elrec_t *)&plain_established;    /* not stored on the first pass */
     }
     ctx->rec = rec;
 }
