@@ -13,6 +13,7 @@ one tshark run as nobody (tshark ignores plugin folders as root), stdout to
 /dev/null:
 
   configurations  plugin    WIRESHARK_PLUGIN_DIR = the built plugins, ws-<size>
+                  before    (with --before DIR) an earlier build of the plugin, the same way
                   bare      an empty plugin folder, ws-<size>: WebSocket shows
                             the text (websocket.payload.text + line-based text)
                   xmpp-tcp  an empty plugin folder, tcp-<size> with
@@ -46,6 +47,8 @@ sys.path.insert(0, HERE)
 from wsmessages import ROOT, Tshark  # noqa: E402
 
 CONFIGS = ("plugin", "bare", "xmpp-tcp")
+PLUGIN_CONFIGS = ("before", "plugin")
+ALL_CONFIGS = ("before", "plugin", "bare", "xmpp-tcp")
 MODES = ("fields", "V")
 TIME = "/usr/bin/time"
 
@@ -88,44 +91,51 @@ def make_captures(scratch, sizes, plugins):
 
 def table(res, sizes, modes=MODES):
     """Markdown tables of the medians in `res`: CPU time (user + sys) beyond
-    start-up per message, the ratios, wall-clock ratios, and peak memory."""
+    start-up per message, the ratios, wall-clock ratios, and peak memory.
+    Rows for every plugin configuration measured ("before", "plugin")."""
     def med(size, cfg, mode, key, c1=False):
         return statistics.median(r[key] for r in res[size][cfg][mode]["c1" if c1 else "full"])
 
     def per_msg(size, cfg, mode, key="cpu"):
         return (med(size, cfg, mode, key) - med(size, cfg, mode, key, True)) / res[size]["messages"] * 1e6
 
+    configs = [c for c in ALL_CONFIGS if c in res[sizes[0]]]
+    plugins = [c for c in configs if c in PLUGIN_CONFIGS]
     mode_name = {"fields": "-T fields", "V": "-V"}
     lines = ["CPU time beyond start-up, per message (µs; medians of %s runs):" % ", ".join(
-        "%d (%s)" % (len(res[s]["plugin"][modes[0]]["full"]), s) for s in sizes), "",
-        "| size | messages | mode | plugin | bare | xmpp-tcp (per stanza) | plugin / bare | plugin / xmpp-tcp "
-        "| wall: plugin / bare | wall: plugin / xmpp-tcp |",
-        "|---|---|---|---|---|---|---|---|---|---|"]
+        "%d (%s)" % (len(res[s]["bare"][modes[0]]["full"]), s) for s in sizes), "",
+        "| size | messages | mode | plugin build | plugin | bare | xmpp-tcp (per stanza) | plugin / bare "
+        "| plugin / xmpp-tcp | wall: plugin / bare | wall: plugin / xmpp-tcp |",
+        "|---|---|---|---|---|---|---|---|---|---|---|"]
     for size in sizes:
         for mode in modes:
-            p, b, x = (per_msg(size, c, mode) for c in CONFIGS)
-            pw, bw, xw = (per_msg(size, c, mode, "wall") for c in CONFIGS)
-            lines.append("| %s | %d | %s | %.1f | %.1f | %.1f | %.2f× | %.2f× | %.2f× | %.2f× |" % (
-                size, res[size]["messages"], mode_name[mode], p, b, x, p / b, p / x, pw / bw, pw / xw))
+            b, x = per_msg(size, "bare", mode), per_msg(size, "xmpp-tcp", mode)
+            bw, xw = per_msg(size, "bare", mode, "wall"), per_msg(size, "xmpp-tcp", mode, "wall")
+            for cfg in plugins:
+                p, pw = per_msg(size, cfg, mode), per_msg(size, cfg, mode, "wall")
+                lines.append("| %s | %d | %s | %s | %.1f | %.1f | %.1f | %.2f× | %.2f× | %.2f× | %.2f× |" % (
+                    size, res[size]["messages"], mode_name[mode], cfg, p, b, x, p / b, p / x, pw / bw, pw / xw))
     lines += ["", "Peak resident memory (MiB), and what the plugin adds per message:", "",
-              "| size | mode | plugin | bare | xmpp-tcp | plugin / bare | plugin − bare per message |",
-              "|---|---|---|---|---|---|---|"]
+              "| size | mode | plugin build | plugin | bare | xmpp-tcp | plugin / bare | plugin − bare per message |",
+              "|---|---|---|---|---|---|---|---|"]
     for size in sizes:
         for mode in modes:
-            p, b, x = (med(size, c, mode, "rss") for c in CONFIGS)
-            lines.append("| %s | %s | %.0f | %.0f | %.0f | %.3f× | %.0f B |" % (
-                size, mode_name[mode], p / 1024.0, b / 1024.0, x / 1024.0, p / b,
-                (p - b) * 1024.0 / res[size]["messages"]))
+            b, x = med(size, "bare", mode, "rss"), med(size, "xmpp-tcp", mode, "rss")
+            for cfg in plugins:
+                p = med(size, cfg, mode, "rss")
+                lines.append("| %s | %s | %s | %.0f | %.0f | %.0f | %.3f× | %.0f B |" % (
+                    size, mode_name[mode], cfg, p / 1024.0, b / 1024.0, x / 1024.0, p / b,
+                    (p - b) * 1024.0 / res[size]["messages"]))
     lines.append("")
     lines.append("Start-up (-c 1; CPU s, MiB): " + "; ".join(
         "%s %s %.2f s %.0f MiB" % (cfg, mode_name[mode], med(sizes[0], cfg, mode, "cpu", True),
                                    med(sizes[0], cfg, mode, "rss", True) / 1024.0)
-        for mode in modes for cfg in CONFIGS) + ".")
+        for mode in modes for cfg in configs) + ".")
     if len(sizes) > 1:
         lines.append("")
         lines.append("Linearity, CPU per message relative to %s: " % sizes[0] + "; ".join(
             "%s %s %s %.2f" % (cfg, mode_name[mode], size, per_msg(size, cfg, mode) / per_msg(sizes[0], cfg, mode))
-            for size in sizes[1:] for mode in modes for cfg in CONFIGS) + ".")
+            for size in sizes[1:] for mode in modes for cfg in configs) + ".")
     return "\n".join(lines)
 
 
@@ -146,6 +156,9 @@ def main():
     ap.add_argument("--repeat", default="3", help="runs of each measurement: N, or per size, e.g. 10k:5,1M:2")
     ap.add_argument("--plugins", default=os.path.join(ROOT, "build", "plugins"))
     ap.add_argument("--modes", default=",".join(MODES))
+    ap.add_argument("--before", metavar="PLUGIN_DIR",
+                    help="an earlier build of the plugin (e.g. main before a change), measured as 'before' "
+                         "in the same alternation")
     ap.add_argument("--update-readme", action="store_true")
     ap.add_argument("--results", help="results file (default <scratch>/results.json)")
     ap.add_argument("--table-only", action="store_true", help="print the table of the results file")
@@ -178,20 +191,25 @@ def main():
         ("xmpp-tcp", "fields"): ["-T", "fields", "-e", "frame.number"] + [
             x for f in field_names(without, ("xmpp",)) for x in ("-e", f)],
     }
-    for cfg in CONFIGS:
-        args_of[(cfg, "V")] = ["-V"]
+    configs = CONFIGS
     tshark_of = {"plugin": with_plugin, "bare": without, "xmpp-tcp": without}
+    if a.before:
+        configs = ("before", "plugin", "bare", "xmpp-tcp")
+        tshark_of["before"] = Tshark(a.before)
+        args_of[("before", "fields")] = args_of[("plugin", "fields")]
+    for cfg in configs:
+        args_of[(cfg, "V")] = ["-V"]
 
     res = {}
     for size in sizes:
         c = man["captures"][size]
         res[size] = {"messages": c["messages"], "stanzas": c["stanzas"],
                      "packets": c["ws_packets"]}
-        for cfg in CONFIGS:
+        for cfg in configs:
             res[size][cfg] = {m: {"full": [], "c1": []} for m in modes}
         for rep in range(repeat[size]):
             for mode in modes:
-                for cfg in CONFIGS:
+                for cfg in configs:
                     cap = c["tcp"] if cfg == "xmpp-tcp" else c["ws"]
                     args = ["-n", "-r", cap] + (["-d", "tcp.port==%d,xmpp" % man["twin_port"]]
                                                 if cfg == "xmpp-tcp" else []) + args_of[(cfg, mode)]

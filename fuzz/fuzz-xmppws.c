@@ -224,14 +224,14 @@ static void
 default_arguments(int *argc, char ***argv)
 {
     static char no_leaks[] = "-detect_leaks=0";
-    char **args;
+    static char **args;    /* kept reachable for the life of the process */
     int i;
 
     for (i = 0; i < *argc; i++) {
         if (strncmp((*argv)[i], "-detect_leaks=", 14) == 0)
             return;
     }
-    args = g_new0(char *, *argc + 2);    /* lives as long as the process */
+    args = g_new0(char *, *argc + 2);
     for (i = 0; i < *argc; i++)
         args[i] = (*argv)[i];
     args[i++] = no_leaks;
