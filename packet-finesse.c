@@ -731,7 +731,7 @@ parse_content(finesse_ctx_t *fc, tvbuff_t *tvb, int offset, int len, xmppws_doc_
         return NULL;
     /* The XML dissector's own tree when the user wants it shown, or when it
      * is disabled (then nothing is decoded, as for the stanza around). */
-    root = wf.offset < 0 && !pref_show_xml_tree && proto_is_protocol_enabled(find_protocol_by_id(proto_xml)) ?
+    root = wf.offset < 0 && xmppws_pref_fast_xml && !pref_show_xml_tree && proto_is_protocol_enabled(find_protocol_by_id(proto_xml)) ?
            xmppws_xml_build_tree(pinfo, doc_tvb) : NULL;
     if (!root)
         root = run_xml(fc, doc_tvb);

@@ -1,0 +1,47 @@
+"""The one-pass scanner (xmppws-xml-scan.c) against Wireshark's XML dissector:
+with preference xmppws.fast_xml on (default) and off, every bundled capture
+dissects to exactly the same output, two passes, every field (PDML, hidden
+fields included; -V for the two largest). The scanner's own
+cases, including where it must refuse, are scan-test.c (ctest scan_test)."""
+import glob
+import os
+import re
+import unittest
+
+from xmppws_test import CAPTURES, tshark
+
+SLOW_XML = ["-o", "xmppws.fast_xml:FALSE"]
+
+
+# -V where PDML would be hundreds of MB (20k frames; 10 MB attributes)
+VERBOSE_ONLY = ("bench-10k.pcapng", "hostile-synthetic.pcapng")
+
+
+def dissect(cap, extra=()):
+    mode = ["-V"] if os.path.basename(cap) in VERBOSE_ONLY else ["-T", "pdml"]
+    out = tshark(["-n", "-2", "-r", cap] + mode + list(extra))
+    return re.sub(r'<pdml [^>]*>', "<pdml>", out, count=1)   # its header has the time of the run
+
+
+class SameAsXmlDissector(unittest.TestCase):
+    def test_every_capture(self):
+        caps = sorted(glob.glob(os.path.join(CAPTURES, "*.pcapng")))
+        self.assertGreaterEqual(len(caps), 27)
+        for cap in caps:
+            with self.subTest(capture=os.path.basename(cap)):
+                fast, slow = dissect(cap), dissect(cap, SLOW_XML)
+                self.assertIn("xmppws", fast)
+                self.assertEqual(fast, slow)
+
+    def test_with_the_xml_tree_shown(self):
+        """show_xml_tree sends everything to the XML dissector: fast_xml then
+        changes nothing at all."""
+        cap = os.path.join(CAPTURES, "finesse-agent-session.pcapng")
+        shown = ["-o", "xmppws.show_xml_tree:TRUE", "-o", "finesse.show_xml_tree:TRUE"]
+        fast, slow = dissect(cap, shown), dissect(cap, shown + SLOW_XML)
+        self.assertIn('name="xml.tag"', fast)
+        self.assertEqual(fast, slow)
+
+
+if __name__ == "__main__":
+    unittest.main()
