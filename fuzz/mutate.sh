@@ -92,7 +92,16 @@ while :; do
   s=$((seed + i))
   i=$((i + 1))
   mutated="$work/in/$name-seed$s.pcapng"
-  editcap -E "$prob" -o "$offset" --seed "$s" "$cap" "$mutated" >/dev/null
+  if ! editcap -E "$prob" -o "$offset" --seed "$s" "$cap" "$mutated" >/dev/null 2>"$work/editcap.txt"; then
+    # Wireshark 4.0's editcap refuses a pcapng whose decryption secrets block
+    # comes before its interface block (the wss captures): tshark rewrites it
+    # once, secrets kept, in the order editcap accepts.
+    norm="$work/in/$name-rewritten.pcapng"
+    if [ ! -f "$norm" ]; then
+      tshark -n -r "$cap" -F pcapng -w "$norm" 2>/dev/null || { cat "$work/editcap.txt" >&2; exit 2; }
+    fi
+    editcap -E "$prob" -o "$offset" --seed "$s" "$norm" "$mutated" >/dev/null
+  fi
   chmod 644 "$mutated"
   rc=0
   (cd "$work" && timeout 600 "${as_user[@]}" env "${env_vars[@]}" tshark -n -2 -V -r "$mutated" \
@@ -112,7 +121,7 @@ echo "mutate.sh: $done_runs runs in $((SECONDS - start)) s, $failures failures (
 if [ "$failures" -ne 0 ]; then
   exit 1
 fi
-rm -rf "$work/plugins" "$work/home" "$work/in" "$work/extcap" "$work/stderr.txt"
+rm -rf "$work/plugins" "$work/home" "$work/in" "$work/extcap" "$work/stderr.txt" "$work/editcap.txt"
 if [ "$own_work" -eq 1 ]; then
   rmdir "$work" 2>/dev/null || true
 fi
