@@ -519,15 +519,19 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
         !g_utf8_validate_len((const gchar *)tvb_get_ptr(tvb, 0, -1), tvb_captured_length(tvb), NULL))
         proto_tree_add_expert(ctx.msg_tree, pinfo, &ei_invalid_utf8, tvb, 0, -1);
 
-    /* Tokenize with Wireshark's XML dissector; its element tree is left in
-     * this packet's proto data (packet-xml.c, "useful for the caller"). */
+    /* Tokenize: a message that is one well-formed element (RFC 7395 3.3.3,
+     * nearly all) gets its element tree from the one-pass scanner
+     * (xmppws-xml-scan.c); anything else, or everything when the user wants
+     * the XML tree shown or turned the scanner off, goes to Wireshark's XML
+     * dissector, which leaves the same tree in this packet's proto data
+     * (packet-xml.c, "useful for the caller"). */
     p_remove_proto_data(pinfo->pool, pinfo, proto_xml, 0);
     root = NULL;
     if (tvb_captured_length(tvb) >= 2 && xmppws_pref_fast_xml && !pref_show_xml_tree &&
         proto_is_protocol_enabled(find_protocol_by_id(proto_xml)))
         root = xmppws_xml_fast_tree(pinfo, tvb);
     if (root) {
-        /* one well-formed element: the one-pass tree */
+        /* the scanner's tree */
     } else if (tvb_captured_length(tvb) >= 2) {
         /* (4.0's XML dissector reads a 2-byte BOM without a length check) */
         layers_before_xml = wmem_list_count(pinfo->layers);

@@ -729,10 +729,13 @@ parse_content(finesse_ctx_t *fc, tvbuff_t *tvb, int offset, int len, xmppws_doc_
      * element, <a/>, has 4. */
     if (len < 4)
         return NULL;
-    /* The XML dissector's own tree when the user wants it shown, or when it
-     * is disabled (then nothing is decoded, as for the stanza around). */
-    root = wf.offset < 0 && xmppws_pref_fast_xml && !pref_show_xml_tree && proto_is_protocol_enabled(find_protocol_by_id(proto_xml)) ?
-           xmppws_xml_build_tree(pinfo, doc_tvb) : NULL;
+    /* A well-formed document gets its element tree from the one-pass scanner
+     * (xmppws-xml-scan.c; the same tree, without tvbparse's cost). The XML
+     * dissector runs when the scanner gives up, when the user wants its tree
+     * shown or turned the scanner off (xmppws.fast_xml), and when it is
+     * disabled (then nothing is decoded, as for the stanza around). */
+    root = wf.offset < 0 && xmppws_pref_fast_xml && !pref_show_xml_tree &&
+           proto_is_protocol_enabled(find_protocol_by_id(proto_xml)) ? xmppws_xml_build_tree(pinfo, doc_tvb) : NULL;
     if (!root)
         root = run_xml(fc, doc_tvb);
     if (!root) {
