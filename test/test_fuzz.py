@@ -7,7 +7,7 @@
   fatal) and, when the build has it, through the libFuzzer target.
 * The smoke, in the build that has the libFuzzer target (the ASan build when
   clang is installed, CMake option ENABLE_FUZZER): 30 s of libFuzzer on a
-  copy of fuzz/corpus with fuzz/xmpp.dict, then fuzz/mutate.sh on eight
+  copy of fuzz/corpus with fuzz/xmpp.dict, then fuzz/mutate.sh on nine
   small captures with fixed editcap seeds (deterministic). Skipped, with
   the reason, elsewhere. A crash found here is a real failure: add the
   input that libFuzzer saved (<build>/fuzz/smoke-artifacts/) to
@@ -32,9 +32,12 @@ REGRESSIONS = os.path.join(xt.HERE, "fuzz-regressions")
 BUILD_FUZZ = os.path.join(os.path.dirname(os.path.abspath(xt.PLUGIN_DIR)), "fuzz")
 FUZZER = os.path.join(BUILD_FUZZ, "fuzz-xmppws")
 FUZZ_SECONDS = int(os.environ.get("XMPPWS_FUZZ_SECONDS", "30"))
-# Small captures, each mutated once (fixed editcap seeds) by the editcap smoke.
+# Small captures, each mutated once (fixed editcap seeds) by the editcap smoke;
+# transport-wss-tls13 goes through mutate.sh's rewrite (4.0's editcap refuses
+# its secrets-before-interface block order).
 MUTATE_CAPTURES = ("finesse-login", "scram-login", "finesse-agent-session", "anomalies-synthetic",
-                   "anomaly-malformed-xml", "cisco-doc-login", "transport-batched", "transport-fragmented")
+                   "anomaly-malformed-xml", "cisco-doc-login", "transport-batched", "transport-fragmented",
+                   "transport-wss-tls13")
 
 sys.path.insert(0, FUZZ_DIR)
 import topcap  # noqa: E402
