@@ -181,7 +181,7 @@ typedef struct xmppws_ctx {
     wmem_strbuf_t *info;       /* this element's one-line summary (pinfo->pool) */
     wmem_strbuf_t *info_tail;  /* appended after the summary (Finesse payloads) */
     guint32        element_key;/* proto_data key of this element's record */
-    xmppws_elrec_t *rec;       /* tracking record, NULL if none */
+    const xmppws_elrec_t *rec; /* tracking record (read-only: may be shared), NULL if none */
     xmppws_tap_info_t *tap;    /* filled by the handlers, queued after them */
 } xmppws_ctx_t;
 

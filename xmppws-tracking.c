@@ -364,19 +364,20 @@ void
 xmppws_track_element(xmppws_ctx_t *ctx, xml_frame_t *el)
 {
     packet_info *pinfo = ctx->doc.pinfo;
-    xmppws_elrec_t *rec = (xmppws_elrec_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_xmppws,
-                                                              ctx->element_key);
+    const xmppws_elrec_t *rec = (const xmppws_elrec_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_xmppws,
+                                                                          ctx->element_key);
 
     if (!rec && !PINFO_FD_VISITED(pinfo)) {
-        rec = track_first_pass(ctx, el);
-        if (is_plain_established(rec)) {
-            rec = (xmppws_elrec_t *)&plain_established;
+        xmppws_elrec_t *first = track_first_pass(ctx, el);
+        if (is_plain_established(first)) {
+            rec = &plain_established;
         } else {
-            rec = (xmppws_elrec_t *)wmem_memdup(wmem_file_scope(), rec, sizeof *rec);
-            p_add_proto_data(wmem_file_scope(), pinfo, proto_xmppws, ctx->element_key, rec);
+            xmppws_elrec_t *kept = (xmppws_elrec_t *)wmem_memdup(wmem_file_scope(), first, sizeof *first);
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_xmppws, ctx->element_key, kept);
+            rec = kept;
         }
     } else if (!rec) {
-        rec = (xmppws_elrec_t *)&plain_established;    /* not stored on the first pass */
+        rec = &plain_established;    /* not stored on the first pass */
     }
     ctx->rec = rec;
 }
@@ -414,7 +415,7 @@ xmppws_track_show(xmppws_ctx_t *ctx, xml_frame_t *el)
 {
     const xmppws_doc_t *doc = &ctx->doc;
     packet_info *pinfo = doc->pinfo;
-    xmppws_elrec_t *rec = ctx->rec;
+    const xmppws_elrec_t *rec = ctx->rec;
     xmppws_track_conv_t *t = ctx->conv->track;
     proto_tree *tree = ctx->msg_tree;
     tvbuff_t *tvb = doc->tvb;

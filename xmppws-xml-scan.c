@@ -24,6 +24,7 @@
 
 #include <epan/packet.h>
 #include <wsutil/str_util.h>
+#include <wsutil/wmem/wmem_strutl.h>
 
 #include "packet-finesse-xmpp.h"
 
@@ -90,22 +91,17 @@ reference_length(const guint8 *p, gsize n)
     return 0;
 }
 
-/* Offset of the first occurrence of `s` in buf[from, len), or -1. */
+/* Offset of the first occurrence of `s` in buf[from, len), or -1: an
+ * offset-returning wrapper of wsutil's ws_memmem(). */
 int
 xmppws_xml_find_str(const guint8 *buf, int from, int len, const char *s)
 {
-    int l = (int)strlen(s);
-    int i;
+    const guint8 *p;
 
-    for (i = from; i + l <= len; i++) {
-        const guint8 *p = (const guint8 *)memchr(buf + i, s[0], (size_t)(len - l + 1 - i));
-        if (!p)
-            return -1;
-        i = (int)(p - buf);
-        if (memcmp(p, s, (size_t)l) == 0)
-            return i;
-    }
-    return -1;
+    if (from < 0 || from >= len)
+        return -1;
+    p = ws_memmem(buf + from, (size_t)(len - from), s, strlen(s));
+    return p ? (int)(p - buf) : -1;
 }
 
 /* Check that buf[0, len) is one well-formed XML document: UTF-8, one root

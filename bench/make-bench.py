@@ -35,6 +35,9 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from wsmessages import ROOT, Tshark, messages  # noqa: E402
 
+sys.path.insert(0, os.path.join(ROOT, "captures"))
+from synth import checksum  # noqa: E402  (captures/synth.py)
+
 SHB, IDB, EPB = 0x0A0D0D0A, 0x00000001, 0x00000006
 TWIN_PORT = 5222
 SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
@@ -111,15 +114,6 @@ def write_capture(path, headers, packets):
 
 
 # ---- IPv4/TCP -------------------------------------------------------------------
-
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return (~s) & 0xFFFF
-
 
 def csum_adjust(csum, old, new):
     """RFC 1624 eqn. 3: checksum after 16-bit-aligned bytes `old` became `new`."""

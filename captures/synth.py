@@ -106,7 +106,8 @@ def close_payload(code=None, reason=""):
     return struct.pack("!H", code) + reason.encode("utf-8")
 
 
-def _checksum(data):
+def checksum(data):
+    """RFC 1071 Internet checksum of `data` (IPv4 header, TCP with pseudo-header)."""
     if len(data) % 2:
         data += b"\0"
     s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
@@ -164,12 +165,12 @@ class Conversation:
         ack = self.seq[self._peer(d)] & 0xFFFFFFFF if flags & TCP_ACK else 0
         tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags, self.window, 0, 0)
         pseudo = sip + dip + struct.pack("!BBH", 0, 6, len(tcp) + len(payload))
-        csum = _checksum(pseudo + tcp + payload)
+        csum = checksum(pseudo + tcp + payload)
         tcp = tcp[:16] + struct.pack("!H", csum) + tcp[18:]
         total = 20 + len(tcp) + len(payload)
         self.ip_id[d] = (self.ip_id[d] + 1) & 0xFFFF
         ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, total, self.ip_id[d], 0x4000, 64, 6, 0, sip, dip)
-        ip = ip[:10] + struct.pack("!H", _checksum(ip)) + ip[12:]
+        ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
         eth = b"\x00" * 12 + b"\x08\x00"
         self.packets.append((self.time_us, eth + ip + tcp + payload))
         self.time_us += self.step_us

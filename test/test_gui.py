@@ -11,13 +11,12 @@ installs them). Every GUI step is bounded by a timeout.
 import os
 import shutil
 import subprocess
-import tempfile
 import time
 import unittest
 import xml.etree.ElementTree as ET
 
 import xmppws_test
-from xmppws_test import ROOT, capture, fields, tshark
+from xmppws_test import capture, fields, tshark
 
 WIDTH, HEIGHT = 1400, 1000
 TOOLS = ["wireshark", "Xvfb", "xdotool", "xclip"]
@@ -40,22 +39,15 @@ class Gui(unittest.TestCase):
     def setUpClass(cls):
         capture("finesse-login.pcapng")
         cls.scratch = xmppws_test._scratch_dir()
-        cls.tmp = tempfile.mkdtemp(prefix="xmppws-gui-")
-        os.chmod(cls.tmp, 0o755)
-        home = os.path.join(cls.tmp, "home")
-        conf = os.path.join(home, ".config", "wireshark")
-        shutil.copytree(os.path.join(ROOT, "profiles", "Finesse"), os.path.join(conf, "profiles", "Finesse"))
-        with open(os.path.join(conf, "recent_common"), "w") as f:
-            f.write("gui.geometry_main_x: 0\ngui.geometry_main_y: 0\ngui.geometry_main_width: %d\n"
-                    "gui.geometry_main_height: %d\ngui.geometry_main_maximized: FALSE\n"
-                    "privs.warn_if_elevated: FALSE\nsys.warn_if_no_capture: FALSE\n" % (WIDTH, HEIGHT))
-        # no bytes pane: the lower part of the window is the packet details
-        with open(os.path.join(conf, "profiles", "Finesse", "recent"), "a") as f:
-            f.write("gui.byte_view_show: FALSE\ngui.geometry_main_upper_pane: 300\n")
-        for dirpath, _, filenames in os.walk(home):
-            os.chmod(dirpath, 0o777)
-            for f in filenames:
-                os.chmod(os.path.join(dirpath, f), 0o666)
+        def window(conf):
+            with open(os.path.join(conf, "recent_common"), "w") as f:
+                f.write("gui.geometry_main_x: 0\ngui.geometry_main_y: 0\ngui.geometry_main_width: %d\n"
+                        "gui.geometry_main_height: %d\ngui.geometry_main_maximized: FALSE\n"
+                        "privs.warn_if_elevated: FALSE\nsys.warn_if_no_capture: FALSE\n" % (WIDTH, HEIGHT))
+            # no bytes pane: the lower part of the window is the packet details
+            with open(os.path.join(conf, "profiles", "Finesse", "recent"), "a") as f:
+                f.write("gui.byte_view_show: FALSE\ngui.geometry_main_upper_pane: 300\n")
+        cls.tmp, home = xmppws_test.finesse_profile_home("xmppws-gui-", window)
         run = os.path.join(cls.tmp, "run")
         os.mkdir(run, 0o700)
         extcap = os.path.join(cls.tmp, "extcap")     # no extcap helpers: nothing left running

@@ -15,7 +15,6 @@ import re
 import shutil
 import stat
 import subprocess
-import tempfile
 import unittest
 
 import xmppws_test
@@ -63,15 +62,7 @@ class _Env:
     def __init__(self):
         capture("finesse-login.pcapng")
         self.scratch = xmppws_test._scratch_dir()
-        self.tmp = tempfile.mkdtemp(prefix="xmppws-lab-")
-        os.chmod(self.tmp, 0o755)
-        home = os.path.join(self.tmp, "home")
-        shutil.copytree(os.path.join(ROOT, "profiles", "Finesse"),
-                        os.path.join(home, ".config", "wireshark", "profiles", "Finesse"))
-        for dirpath, _, filenames in os.walk(home):
-            os.chmod(dirpath, 0o777)
-            for f in filenames:
-                os.chmod(os.path.join(dirpath, f), 0o666)
+        self.tmp, home = xmppws_test.finesse_profile_home("xmppws-lab-")
         self.bin = os.path.join(self.tmp, "bin")
         os.mkdir(self.bin)
         real = shutil.which("tshark", path="/usr/sbin:/usr/bin:/sbin:/bin")

@@ -46,6 +46,27 @@ def _scratch_dir():
     return _scratch
 
 
+def finesse_profile_home(prefix, setup=None):
+    """A new world-readable temporary folder with home/ in it, where the
+    Finesse profile is installed as Wireshark 4.0 finds it
+    (~/.config/wireshark/profiles/Finesse). setup(conf), if given, may add
+    files under conf (~/.config/wireshark) first; then everything under
+    home/ is made writable for nobody, who runs Wireshark. Returns
+    (folder, home)."""
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    os.chmod(tmp, 0o755)
+    home = os.path.join(tmp, "home")
+    conf = os.path.join(home, ".config", "wireshark")
+    shutil.copytree(os.path.join(ROOT, "profiles", "Finesse"), os.path.join(conf, "profiles", "Finesse"))
+    if setup:
+        setup(conf)
+    for dirpath, _, filenames in os.walk(home):
+        os.chmod(dirpath, 0o777)
+        for f in filenames:
+            os.chmod(os.path.join(dirpath, f), 0o666)
+    return tmp, home
+
+
 def capture(name):
     """Path of a bundled capture (in a folder tshark's user can read)."""
     src = name if os.path.isabs(name) else os.path.join(CAPTURES, name)
