@@ -17,8 +17,6 @@
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
 #include <epan/tap.h>
-#include <epan/dissectors/packet-http.h>
-#include <wsutil/pint.h>
 #include <wsutil/utf8_entities.h>
 
 #include "packet-finesse-xmpp.h"
@@ -29,8 +27,6 @@ void proto_register_xmppws(void);
 void proto_reg_handoff_xmppws(void);
 
 int proto_xmppws = -1;
-static int proto_xml = -1;
-static int proto_http = -1;
 
 static int hf_direction = -1;
 
@@ -49,15 +45,14 @@ static expert_field ei_whitespace = EI_INIT;
 static expert_field ei_stray_text = EI_INIT;
 static expert_field ei_utf16 = EI_INIT;
 static expert_field ei_invalid_utf8 = EI_INIT;
-static expert_field ei_binary_frame = EI_INIT;
 static expert_field ei_restricted_xml = EI_INIT;
 
-static dissector_handle_t xmppws_handle;
+static dissector_handle_t xmppws_handle;              /* ws.port, Decode As */
+static dissector_handle_t xmppws_subprotocol_handle;   /* ws.protocol "xmpp" */
 static int xmppws_tap = -1;
-static dissector_handle_t xml_handle;
 
-static gboolean pref_show_xml_tree = FALSE;
-gboolean xmppws_pref_fast_xml = TRUE;
+static xmppws_pref_bool_t pref_show_xml_tree = FALSE;
+xmppws_pref_bool_t xmppws_pref_fast_xml = TRUE;
 
 /* proto_data keys: packet scope (this frame's messages) and file scope
  * (one record per message, key XMPPWS_KEY_MSG + index in the frame). */
@@ -149,17 +144,7 @@ xmppws_conv_get(packet_info *pinfo)
     xmppws_conv_t *xc = (xmppws_conv_t *)conversation_get_proto_data(conv, proto_xmppws);
 
     if (!xc) {
-        http_conv_t *hc = proto_http > 0 ? (http_conv_t *)conversation_get_proto_data(conv, proto_http) : NULL;
-
         xc = wmem_new0(wmem_file_scope(), xmppws_conv_t);
-        if (hc && hc->server_port) {
-            /* The HTTP upgrade is in the capture: it tells who the server is. */
-            xc->upgrade_seen = TRUE;
-            xc->server_port = hc->server_port;
-            copy_address_wmem(wmem_file_scope(), &xc->server_addr, &hc->server_addr);
-            xc->direction_known = TRUE;
-            xc->subprotocol = hc->websocket_protocol ? wmem_strdup(wmem_file_scope(), hc->websocket_protocol) : NULL;
-        }
         conversation_add_proto_data(conv, proto_xmppws, xc);
     }
     return xc;
@@ -230,13 +215,13 @@ element_is_closed(const xmppws_doc_t *doc, xml_frame_t *el)
 
     if (el->length < 3 || end > (int)tvb_captured_length(doc->tvb))
         return FALSE;
-    if (tvb_get_guint8(doc->tvb, end - 1) != '>')
+    if (tvb_get_uint8(doc->tvb, end - 1) != '>')
         return FALSE;
-    if (tvb_get_guint8(doc->tvb, end - 2) == '/')
+    if (tvb_get_uint8(doc->tvb, end - 2) == '/')
         return TRUE;
     for (i = end - 2; i > el->start_offset; i--) {
-        if (tvb_get_guint8(doc->tvb, i) == '<')
-            return tvb_get_guint8(doc->tvb, i + 1) == '/';
+        if (tvb_get_uint8(doc->tvb, i) == '<')
+            return tvb_get_uint8(doc->tvb, i + 1) == '/';
     }
     return FALSE;
 }
@@ -253,8 +238,8 @@ check_message(xmppws_ctx_t *ctx, xml_frame_t *root, int elements)
 
     if (len == 0)
         return;
-    first = tvb_get_guint8(tvb, 0);
-    last = tvb_get_guint8(tvb, len - 1);
+    first = tvb_get_uint8(tvb, 0);
+    last = tvb_get_uint8(tvb, len - 1);
     if (elements == 0 && tvb_skip_wsp(tvb, 0, len) == len) {
         proto_tree_add_expert_format(ctx->msg_tree, pinfo, &ei_whitespace, tvb, 0, len,
                                      "Whitespace-only message (a pre-RFC keepalive); RFC 7395 3.8 forbids "
@@ -404,73 +389,6 @@ row_for(const xmppws_doc_t *doc, xml_frame_t *el)
     return row;
 }
 
-/* The opcode of the WebSocket frame (RFC 6455 5.2) that carried `tvb`, or -1
- * when it cannot be told. WebSocket does not pass the opcode to
- * subdissectors (4.0), so look for the frame header in this frame's bytes:
- * an unmasked payload is a slice of them; a masked one is found by
- * re-masking its first bytes with each candidate header's key. Messages
- * reassembled from fragments or inflated are not in the frame: -1. */
-static int
-ws_opcode(tvbuff_t *tvb, packet_info *pinfo)
-{
-    tvbuff_t *frame_tvb;
-    const guint8 *base, *ours;
-    guint frame_len, len = tvb_captured_length(tvb), hdr, p;
-
-    if (!pinfo->data_src || len == 0)
-        return -1;
-    frame_tvb = get_data_source_tvb((const struct data_source *)pinfo->data_src->data);
-    frame_len = tvb_captured_length(frame_tvb);
-    if (frame_len < 2)
-        return -1;
-    base = tvb_get_ptr(frame_tvb, 0, frame_len);
-    ours = tvb_get_ptr(tvb, 0, len);
-    hdr = len < 126 ? 2 : len < 65536 ? 4 : 10;
-    if (ours >= base + hdr && ours + len <= base + frame_len) {
-        const guint8 *h = ours - hdr;          /* unmasked: the header precedes */
-        if (!(h[1] & 0x80) && (h[1] & 0x7f) == (hdr == 2 ? len : hdr == 4 ? 126 : 127))
-            return h[0] & 0x0f;
-        return -1;
-    }
-    for (p = 0; p + hdr + 4 + len <= frame_len; p++) {
-        const guint8 *h = base + p;
-        const guint8 *key = h + hdr, *masked = key + 4;
-        guint i, n = MIN(len, 16);
-        if ((h[1] & 0x80) == 0 || (h[1] & 0x7f) != (hdr == 2 ? len : hdr == 4 ? 126 : 127))
-            continue;
-        if (hdr == 4 && pntoh16(h + 2) != len)
-            continue;
-        for (i = 0; i < n && (masked[i] ^ key[i % 4]) == ours[i]; i++)
-            ;
-        if (i == n)
-            return h[0] & 0x0f;
-    }
-    return -1;
-}
-
-/* TRUE when our message is a slice of the frame's own bytes (an unmasked
- * WebSocket frame) and more bytes follow it in the frame. Masked (client)
- * payloads are unmasked copies whose place in the frame is unknown: FALSE. */
-static gboolean
-more_frames_follow(tvbuff_t *tvb, packet_info *pinfo)
-{
-    tvbuff_t *frame_tvb;
-    const guint8 *base, *ours;
-    guint frame_len, len = tvb_captured_length(tvb);
-
-    if (!pinfo->data_src || len == 0)
-        return FALSE;
-    frame_tvb = get_data_source_tvb((const struct data_source *)pinfo->data_src->data);
-    frame_len = tvb_captured_length(frame_tvb);
-    if (frame_len == 0)
-        return FALSE;
-    base = tvb_get_ptr(frame_tvb, 0, frame_len);
-    ours = tvb_get_ptr(tvb, 0, len);
-    if (ours < base || ours + len > base + frame_len)
-        return FALSE;
-    return ours + len < base + frame_len;
-}
-
 static int
 dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
@@ -481,7 +399,6 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
     xml_frame_t *root, *el, *first = NULL;
     wmem_strbuf_t *summary = wmem_strbuf_new(pinfo->pool, "");
     guint32 msg_index, msg_key;
-    guint layers_at_entry, layers_before_xml;
     int elements = 0;
 
     fs = (frame_state_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME);
@@ -491,14 +408,14 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
         p_add_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME, fs);
     }
     msg_index = fs->messages++;
-    layers_at_entry = wmem_list_count(pinfo->layers);   /* ends with our own entry */
     msg_key = XMPPWS_KEY_MSG + (msg_index << 8);
 
     memset(&ctx, 0, sizeof ctx);
     ctx.doc.tvb = tvb;
     ctx.doc.pinfo = pinfo;
     ctx.conv = xmppws_conv_get(pinfo);
-    ctx.conv->is_xmpp = TRUE;
+    if (!PINFO_FD_VISITED(pinfo))
+        ctx.conv->is_xmpp = TRUE;
 
     ti = proto_tree_add_item(tree, proto_xmppws, tvb, 0, -1, ENC_NA);
     ctx.msg_item = ti;
@@ -513,11 +430,24 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
         wmem_strbuf_append(summary, "(UTF-16, not dissected)");
         goto columns;
     }
-    if (ws_opcode(tvb, pinfo) == 2)
-        proto_tree_add_expert(ctx.msg_tree, pinfo, &ei_binary_frame, tvb, 0, -1);
+    /* RFC 7395 3.2: UTF-8. Invalid sequences are replaced (U+FFFD) in a copy
+     * that is shown as its own data source, and everything below works on
+     * that copy: the element tree's offsets then refer to the bytes it was
+     * built from on every Wireshark version (4.4's XML dissector would
+     * otherwise re-encode by itself, and its offsets would not be ours). */
     if (tvb_captured_length(tvb) > 0 &&
-        !g_utf8_validate_len((const gchar *)tvb_get_ptr(tvb, 0, -1), tvb_captured_length(tvb), NULL))
+        !g_utf8_validate((const gchar *)tvb_get_ptr(tvb, 0, -1), tvb_captured_length(tvb), NULL)) {
+        gchar *valid = g_utf8_make_valid((const gchar *)tvb_get_ptr(tvb, 0, -1), tvb_captured_length(tvb));
+        gsize n = strlen(valid);
+        tvbuff_t *repaired = tvb_new_child_real_data(tvb, (const guint8 *)wmem_memdup(pinfo->pool, valid, n),
+                                                     (guint)n, (gint)n);
+
+        g_free(valid);
         proto_tree_add_expert(ctx.msg_tree, pinfo, &ei_invalid_utf8, tvb, 0, -1);
+        add_new_data_source(pinfo, repaired, "XMPP message (invalid UTF-8 replaced)");
+        tvb = repaired;
+        ctx.doc.tvb = tvb;
+    }
 
     /* Tokenize: a message that is one well-formed element (RFC 7395 3.3.3,
      * nearly all) gets its element tree from the one-pass scanner
@@ -525,19 +455,14 @@ dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
      * the XML tree shown or turned the scanner off, goes to Wireshark's XML
      * dissector, which leaves the same tree in this packet's proto data
      * (packet-xml.c, "useful for the caller"). */
-    p_remove_proto_data(pinfo->pool, pinfo, proto_xml, 0);
     root = NULL;
-    if (tvb_captured_length(tvb) >= 2 && xmppws_pref_fast_xml && !pref_show_xml_tree &&
-        proto_is_protocol_enabled(find_protocol_by_id(proto_xml)))
+    if (tvb_captured_length(tvb) >= 2 && xmppws_pref_fast_xml && !pref_show_xml_tree && xmppws_xml_enabled())
         root = xmppws_xml_fast_tree(pinfo, tvb);
     if (root) {
         /* the scanner's tree */
     } else if (tvb_captured_length(tvb) >= 2) {
         /* (4.0's XML dissector reads a 2-byte BOM without a length check) */
-        layers_before_xml = wmem_list_count(pinfo->layers);
-        call_dissector_with_data(xml_handle, tvb, pinfo, pref_show_xml_tree ? ctx.msg_tree : NULL, NULL);
-        xmppws_drop_layers(pinfo, layers_before_xml);
-        root = (xml_frame_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xml, 0);
+        root = xmppws_xml_dissector_tree(pinfo, tvb, pref_show_xml_tree ? ctx.msg_tree : NULL);
     } else {
         root = wmem_new0(pinfo->pool, xml_frame_t);   /* no element at all */
         root->type = XML_FRAME_ROOT;
@@ -632,15 +557,57 @@ columns:
     col_clear_fence(pinfo->cinfo, COL_INFO);
     col_clear(pinfo->cinfo, COL_INFO);
     col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(fs->info));
-    /* More WebSocket frames follow in this segment (e.g. a Close after our
-     * <close/>): they write after the fence, so leave them a separator. */
-    if (more_frames_follow(tvb, pinfo))
-        col_append_str(pinfo->cinfo, COL_INFO, " | ");
     col_set_fence(pinfo->cinfo, COL_INFO);
-
-    if (msg_index > 0 && layers_at_entry > 0)
-        xmppws_dedupe_layers(pinfo, layers_at_entry - 1);
     return tvb_captured_length(tvb);
+}
+
+/* The three ways WebSocket reaches us (epan/dissectors/packet-websocket.c):
+ * its ws.protocol table when the 101 response echoed "xmpp" (RFC 7395
+ * 3.1), its ws.port table when the 101 named no subprotocol (or, from 4.4
+ * on, when Decode As named the port), and its "ws" heuristic list. What the
+ * entry tells is kept with the connection. */
+static int
+dissect_xmppws_subprotocol(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    xmppws_conv_t *xc = xmppws_conv_get(pinfo);
+
+    if (!PINFO_FD_VISITED(pinfo))
+        xc->upgrade_seen = xc->xmpp_subprotocol = TRUE;
+    return dissect_xmppws(tvb, pinfo, tree, data);
+}
+
+static int
+dissect_xmppws_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    xmppws_conv_t *xc = xmppws_conv_get(pinfo);
+
+    if (!PINFO_FD_VISITED(pinfo))
+        xc->upgrade_seen = TRUE;
+    return dissect_xmppws(tvb, pinfo, tree, data);
+}
+
+/* Postdissector: when another WebSocket frame follows ours in the same TCP
+ * segment (a Close after <close/>, a Ping), WebSocket writes its text right
+ * after our fenced Info; put the usual separator between the two. Only
+ * frames that hold XMPP have the frame state this looks for. */
+static int
+dissect_xmppws_info_post(tvbuff_t *tvb _U_, packet_info *pinfo, proto_tree *tree _U_, void *data _U_)
+{
+    frame_state_t *fs = (frame_state_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME);
+    const char *text, *ours;
+    gsize n;
+
+    if (!fs || !pinfo->cinfo)
+        return 0;
+    text = col_get_text(pinfo->cinfo, COL_INFO);
+    ours = wmem_strbuf_get_str(fs->info);
+    n = strlen(ours);
+    if (text && strncmp(text, ours, n) == 0 && text[n] != '\0' && text[n] != ' ') {
+        char *rest = wmem_strdup(pinfo->pool, text + n);
+        col_clear_fence(pinfo->cinfo, COL_INFO);
+        col_add_fstr(pinfo->cinfo, COL_INFO, "%s | %s", ours, rest);
+    }
+    return 0;
 }
 
 /* ---- Heuristic on the "ws" list ----------------------------------------- */
@@ -663,12 +630,12 @@ looks_like_xmpp(tvbuff_t *tvb)
     gsize i;
     gboolean start_ok = FALSE;
 
-    if (len < 4 || tvb_get_guint8(tvb, 0) != '<')
+    if (len < 4 || tvb_get_uint8(tvb, 0) != '<')
         return FALSE;
     for (i = 0; i < G_N_ELEMENTS(starts) && !start_ok; i++) {
         guint n = (guint)strlen(starts[i]);
         if (len > n && tvb_strneql(tvb, 0, starts[i], n) == 0) {
-            guint8 c = tvb_get_guint8(tvb, n);
+            guint8 c = tvb_get_uint8(tvb, n);
             start_ok = starts[i][n - 1] == ':' || c == ' ' || c == '>' || c == '/' || c == '\t' ||
                        c == '\r' || c == '\n' || starts[i][1] == '?';
         }
@@ -681,7 +648,7 @@ looks_like_xmpp(tvbuff_t *tvb)
         if (scan < n)
             continue;
         for (off = 0; off + n <= scan; off++) {
-            off = (guint)tvb_find_guint8(tvb, off, scan - off, markers[i][0]);
+            off = (guint)tvb_find_uint8(tvb, off, scan - off, markers[i][0]);
             if ((gint)off < 0 || off + n > scan)
                 break;
             if (tvb_strneql(tvb, off, markers[i], n) == 0)
@@ -691,7 +658,7 @@ looks_like_xmpp(tvbuff_t *tvb)
     return FALSE;
 }
 
-static gboolean
+static xmppws_heur_ret_t
 dissect_xmppws_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     conversation_t *conv = find_conversation_pinfo(pinfo, 0);
@@ -741,9 +708,6 @@ proto_register_xmppws(void)
             EXPFILL } },
         { &ei_restricted_xml, { "xmppws.restricted_xml", PI_PROTOCOL, PI_ERROR,
             "DTD or processing instruction in XMPP (RFC 6120 11.1 restricted XML)", EXPFILL } },
-        { &ei_binary_frame, { "xmppws.binary_frame", PI_PROTOCOL, PI_WARN,
-            "XMPP in a binary WebSocket frame: RFC 7395 3.2 requires text frames (Prosody closes with 1003)",
-            EXPFILL } },
         { &ei_utf16, { "xmppws.utf16", PI_MALFORMED, PI_ERROR,
             "Message starts with a UTF-16 byte-order mark: RFC 7395 3.2 requires UTF-8 text frames; not dissected",
             EXPFILL } },
@@ -781,26 +745,26 @@ proto_register_xmppws(void)
                                    &xmppws_pref_fast_xml);
     xmppws_register_transport(proto_xmppws, module);
 
-    xmppws_handle = register_dissector("xmppws", dissect_xmppws, proto_xmppws);
+    xmppws_handle = register_dissector("xmppws", dissect_xmppws_port, proto_xmppws);
+    xmppws_subprotocol_handle = create_dissector_handle(dissect_xmppws_subprotocol, proto_xmppws);
     xmppws_tap = register_tap("xmppws");
 }
 
 void
 proto_reg_handoff_xmppws(void)
 {
-    xml_handle = find_dissector_add_dependency("xml", proto_xmppws);
-    proto_xml = dissector_handle_get_protocol_index(xml_handle);
-    proto_http = proto_get_id_by_filter_name("http");
+    xmppws_handoff_xml(proto_xmppws);
     xmppws_handoff_pubsub();
     xmppws_handoff_transport();
     xmppws_handoff_stats();
 
     /* RFC 7395 3.1: the subprotocol the server's 101 response echoes. */
-    dissector_add_string("ws.protocol", "xmpp", xmppws_handle);
+    dissector_add_string("ws.protocol", "xmpp", xmppws_subprotocol_handle);
     /* Server port of an upgrade without the subprotocol; also Decode As
      * (4.0's WebSocket does not open ws.port to Decode As itself). */
     dissector_table_allow_decode_as(find_dissector_table("ws.port"));
     dissector_add_uint_with_preference("ws.port", XMPPWS_WS_PORT, xmppws_handle);
+    register_postdissector(create_dissector_handle(dissect_xmppws_info_post, proto_xmppws));
     heur_dissector_add("ws", dissect_xmppws_heur, "XMPP over WebSocket", "xmppws_ws", proto_xmppws,
                        HEURISTIC_ENABLE);
 }

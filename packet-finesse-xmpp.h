@@ -17,6 +17,8 @@
 #include <epan/prefs.h>
 #include <epan/dissectors/packet-xml.h>
 
+#include "xmppws-compat.h"
+
 /* ---- Namespaces (RFC 7395, RFC 6120, XEPs) ------------------------------- */
 #define XMPPWS_NS_FRAMING        "urn:ietf:params:xml:ns:xmpp-framing"   /* RFC 7395 3.3.2 */
 #define XMPPWS_NS_STREAMS        "http://etherx.jabber.org/streams"      /* RFC 6120 4.8.1 */
@@ -122,8 +124,11 @@ typedef struct xmppws_conv {
     address      server_addr;
     gboolean     direction_known;
     gboolean     is_xmpp;            /* accepted by a heuristic or a table */
-    const char  *subprotocol;        /* Sec-WebSocket-Protocol of the 101, or NULL */
-    gboolean     upgrade_seen;       /* the HTTP upgrade is in the capture */
+    gboolean     upgrade_seen;       /* WebSocket found us through its ws.protocol or ws.port
+                                      * table: a 101 response is in the capture (or, from 4.4
+                                      * on, Decode As named the port) */
+    gboolean     xmpp_subprotocol;   /* ... through ws.protocol "xmpp" (RFC 7395 3.1) */
+    gboolean     via_transport;      /* handed to WebSocket by xmppws-transport.c */
     wmem_list_t *offered_mechanisms; /* const char*, from the last <mechanisms> */
     struct xmppws_track_conv *track; /* xmppws-tracking.c */
 } xmppws_conv_t;
@@ -131,9 +136,12 @@ typedef struct xmppws_conv {
 /* The protocol id of xmppws (proto_data keys are ours under it). */
 extern int proto_xmppws;
 
-/* Connection state of the packet's conversation, created on first use;
- * when the HTTP upgrade is in the capture it tells who the server is. */
+/* Connection state of the packet's conversation, created on first use. */
 xmppws_conv_t *xmppws_conv_get(packet_info *pinfo);
+
+/* TRUE when the frame's XMPP came through TLS (wss://): the frame has
+ * TLS's "Decrypted TLS" data source. */
+gboolean xmppws_over_tls(packet_info *pinfo);
 
 /* Direction of the packet on a connection whose server is known, else
  * XMPPWS_DIR_UNKNOWN. */
@@ -192,8 +200,22 @@ typedef void (*xmppws_handler_fn)(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree
 
 /* ---- Element-tree helpers (xmppws-xml.c) -------------------------------- */
 
-/* Register the helpers' own expert infos (bad entity reference). */
+/* Register / hand off the route to Wireshark's XML dissector (a string
+ * dissector table "xmppws.xml" holding its handle). */
 void xmppws_register_xml(int proto);
+void xmppws_handoff_xml(int proto);
+
+/* TRUE when Wireshark's XML dissector is enabled (Analyze > Enabled
+ * Protocols): without it neither tree builder is used. */
+gboolean xmppws_xml_enabled(void);
+
+/* The element tree Wireshark's XML dissector builds for `tvb` (its root,
+ * packet-xml.h; offsets refer to `tvb`, which must be valid UTF-8 so that
+ * 4.4+ parse it as is), or NULL when XML is disabled or refused the bytes.
+ * Its generic tree is added under `show` when not NULL. The XML dissector
+ * is called without adding a layer to the frame and without touching the
+ * Protocol column. May throw (bounds) like any dissector. */
+xml_frame_t *xmppws_xml_dissector_tree(packet_info *pinfo, tvbuff_t *tvb, proto_tree *show);
 
 /* Namespace URI of element `el`, resolved per XML Namespaces 1.0 by walking
  * the xmlns / xmlns:prefix declarations of `el` and its ancestors (the XML
@@ -254,20 +276,6 @@ static inline int xmppws_el_length(xml_frame_t *el) { return el->length; }
  * *ok FALSE (ok may be NULL). Length of the result in *out_len if not NULL. */
 char *xmppws_xml_unescape(wmem_allocator_t *scope, const char *s, gsize len, gsize *out_len, gboolean *ok);
 
-/* Layers (pinfo->layers, frame.protocols) count against the per-frame limit
- * gui.max_tree_depth, which call_dissector asserts: a segment carrying many
- * WebSocket messages must not add layers per message. */
-/* Drop the layers added after the first `count`, as packet.c's
- * remove_last_layer() does: each dropped layer also gives back its layer
- * number (pinfo->curr_layer_num) and its protocol's layer count, which
- * dissectors below us key per-layer data by (tcp_dissect_pdus() finds its
- * tree for the next PDU that way). Used after calling the XML dissector,
- * which is only our tokenizer. */
-void xmppws_drop_layers(packet_info *pinfo, guint count);
-/* Drop each layer at index >= `from` whose protocol is already listed before
- * `from`: a frame's second message adds no new layer names. */
-void xmppws_dedupe_layers(packet_info *pinfo, guint from);
-
 /* Append " key=value" to a summary (value truncated to 80 characters so the
  * Info column stays one line). Nothing when value is NULL. */
 void xmppws_info_kv(wmem_strbuf_t *info, const char *key, const char *value);
@@ -311,7 +319,7 @@ xml_frame_t *xmppws_xml_fast_tree(packet_info *pinfo, tvbuff_t *tvb);
 /* Preference xmppws.fast_xml (default TRUE): use the scans above to build
  * element trees; FALSE sends every message and payload to the XML
  * dissector (the same result, slower; the tests compare the two). */
-extern gboolean xmppws_pref_fast_xml;
+extern xmppws_pref_bool_t xmppws_pref_fast_xml;
 
 /* ---- Transport (xmppws-transport.c): finding XMPP over WebSocket when the
  * HTTP upgrade is not in the capture. `module` is xmppws's preferences. */

@@ -71,12 +71,10 @@
 #define FINESSE_KEY_TAPS      0
 
 static int proto_finesse = -1;
-static int proto_xml = -1;
 static int finesse_tap = -1;
 
-static dissector_handle_t xml_handle;
 
-static gboolean pref_show_xml_tree = FALSE;
+static xmppws_pref_bool_t pref_show_xml_tree = FALSE;
 static guint pref_max_payload = FINESSE_MAX_PAYLOAD;
 
 /* Update */
@@ -631,33 +629,6 @@ merge_vals(vals_t *dst, const vals_t *src, gboolean slots)
 
 /* ---- Parsing one document ------------------------------------------------ */
 
-/* Tokenize `doc_tvb` with Wireshark's XML dissector and return its root
- * frame (packet-xml.h), or NULL when the XML dissector is disabled. Keeps the
- * XML dissector from appending "/XML" to the Protocol column. */
-static xml_frame_t *
-run_xml(finesse_ctx_t *fc, tvbuff_t *doc_tvb)
-{
-    packet_info *pinfo = fc->pinfo;
-    gboolean restore = col_get_writable(pinfo->cinfo, COL_PROTOCOL);
-    guint layers = wmem_list_count(pinfo->layers);
-
-    if (restore)
-        col_set_writable(pinfo->cinfo, COL_PROTOCOL, FALSE);
-    p_remove_proto_data(pinfo->pool, pinfo, proto_xml, 0);
-    TRY {
-        call_dissector_with_data(xml_handle, doc_tvb, pinfo, pref_show_xml_tree ? fc->tree : NULL, NULL);
-    }
-    FINALLY {
-        if (restore)
-            col_set_writable(pinfo->cinfo, COL_PROTOCOL, TRUE);
-        /* XML is our tokenizer, not a layer of the frame (and layers are
-         * limited per frame: see xmppws_drop_layers). */
-        xmppws_drop_layers(pinfo, layers);
-    }
-    ENDTRY;
-    return (xml_frame_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xml, 0);
-}
-
 /* Turn `len` bytes of element content at `offset` in `tvb` into a document
  * and parse it:
  *  - content starting with '<' is literal XML (a lone CDATA section
@@ -735,9 +706,9 @@ parse_content(finesse_ctx_t *fc, tvbuff_t *tvb, int offset, int len, xmppws_doc_
      * shown or turned the scanner off (xmppws.fast_xml), and when it is
      * disabled (then nothing is decoded, as for the stanza around). */
     root = wf.offset < 0 && xmppws_pref_fast_xml && !pref_show_xml_tree &&
-           proto_is_protocol_enabled(find_protocol_by_id(proto_xml)) ? xmppws_xml_build_tree(pinfo, doc_tvb) : NULL;
+           xmppws_xml_enabled() ? xmppws_xml_build_tree(pinfo, doc_tvb) : NULL;
     if (!root)
-        root = run_xml(fc, doc_tvb);
+        root = xmppws_xml_dissector_tree(pinfo, doc_tvb, pref_show_xml_tree ? fc->tree : NULL);
     if (!root) {
         proto_tree_add_expert(fc->tree, pinfo, &ei_xml_disabled, doc_tvb, 0, -1);
         fc->status = ST_NO_XML;
@@ -760,11 +731,11 @@ content_span(const xmppws_doc_t *doc, xml_frame_t *el, int *offset, int *len)
         if (a->type == XML_FRAME_ATTRIB && a->start_offset + a->length > from)
             from = a->start_offset + a->length;
     }
-    gt = tvb_find_guint8(doc->tvb, from, end - from, '>');
-    if (gt < 0 || tvb_get_guint8(doc->tvb, gt - 1) == '/')
+    gt = tvb_find_uint8(doc->tvb, from, end - from, '>');
+    if (gt < 0 || tvb_get_uint8(doc->tvb, gt - 1) == '/')
         return FALSE;
     for (i = end - 2; i > gt; i--) {
-        if (tvb_get_guint8(doc->tvb, i) == '<' && tvb_get_guint8(doc->tvb, i + 1) == '/') {
+        if (tvb_get_uint8(doc->tvb, i) == '<' && tvb_get_uint8(doc->tvb, i + 1) == '/') {
             *offset = gt + 1;
             *len = i - (gt + 1);
             return TRUE;
@@ -1780,6 +1751,6 @@ proto_register_finesse(void)
 void
 proto_reg_handoff_finesse(void)
 {
-    xml_handle = find_dissector_add_dependency("xml", proto_finesse);
-    proto_xml = dissector_handle_get_protocol_index(xml_handle);
+    /* The XML dissector, reached through xmppws (xmppws_xml_dissector_tree). */
+    find_dissector_add_dependency("xml", proto_finesse);
 }

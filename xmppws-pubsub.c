@@ -40,7 +40,6 @@ call_finesse(xmppws_ctx_t *ctx, xml_frame_t *payload, proto_tree *tree, const ch
     finesse_call_t call;
     xml_frame_t *f;
     int start = -1, end = -1;
-    guint layers;
     tvbuff_t *content;
 
     if (!finesse_handle)
@@ -58,9 +57,7 @@ call_finesse(xmppws_ctx_t *ctx, xml_frame_t *payload, proto_tree *tree, const ch
     call.node = node;
     call.item_id = item_id;
     call.summary = wmem_strbuf_new(doc->pinfo->pool, "");
-    layers = wmem_list_count(doc->pinfo->layers);
     call_dissector_with_data(finesse_handle, content, doc->pinfo, tree, &call);
-    xmppws_dedupe_layers(doc->pinfo, layers);   /* one "finesse" layer per frame */
     if (wmem_strbuf_get_len(call.summary) > 0)
         wmem_strbuf_append_printf(ctx->info_tail, " %s", wmem_strbuf_get_str(call.summary));
 }

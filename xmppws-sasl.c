@@ -118,8 +118,8 @@ static const char *
 dissect_plain(xmppws_ctx_t *ctx, tvbuff_t *d, proto_tree *tree, proto_item *ti)
 {
     int len = tvb_captured_length(d);
-    int nul1 = tvb_find_guint8(d, 0, len, 0);
-    int nul2 = nul1 >= 0 ? tvb_find_guint8(d, nul1 + 1, len - nul1 - 1, 0) : -1;
+    int nul1 = tvb_find_uint8(d, 0, len, 0);
+    int nul2 = nul1 >= 0 ? tvb_find_uint8(d, nul1 + 1, len - nul1 - 1, 0) : -1;
     const char *authcid;
 
     if (nul1 < 0 || nul2 < 0) {
@@ -164,10 +164,10 @@ looks_like_scram(tvbuff_t *d)
     int len = tvb_captured_length(d);
     guint8 c0, c1;
 
-    if (len < 3 || tvb_find_guint8(d, 0, len, 0) >= 0)
+    if (len < 3 || tvb_find_uint8(d, 0, len, 0) >= 0)
         return FALSE;
-    c0 = tvb_get_guint8(d, 0);
-    c1 = tvb_get_guint8(d, 1);
+    c0 = tvb_get_uint8(d, 0);
+    c1 = tvb_get_uint8(d, 1);
     if ((c0 == 'n' || c0 == 'y') && c1 == ',')
         return TRUE;
     if (c0 == 'p' && c1 == '=')
@@ -183,15 +183,15 @@ dissect_scram(xmppws_ctx_t *ctx, tvbuff_t *d, proto_tree *tree)
     int len = tvb_captured_length(d);
     int off = 0;
     const char *username = NULL;
-    guint8 c0 = tvb_get_guint8(d, 0);
+    guint8 c0 = tvb_get_uint8(d, 0);
 
     /* GS2 header: cbind-flag "," [ "a=" authzid ] "," (RFC 5802 7) */
-    if ((c0 == 'n' || c0 == 'y' || c0 == 'p') && !(c0 == 'p' && len > 1 && tvb_get_guint8(d, 1) != '=')) {
-        int c1 = tvb_find_guint8(d, 0, len, ',');
-        int c2 = c1 >= 0 ? tvb_find_guint8(d, c1 + 1, len - c1 - 1, ',') : -1;
+    if ((c0 == 'n' || c0 == 'y' || c0 == 'p') && !(c0 == 'p' && len > 1 && tvb_get_uint8(d, 1) != '=')) {
+        int c1 = tvb_find_uint8(d, 0, len, ',');
+        int c2 = c1 >= 0 ? tvb_find_uint8(d, c1 + 1, len - c1 - 1, ',') : -1;
         if (c1 >= 0 && c2 >= 0 && (c0 != 'p' || c1 > 2) && (c0 == 'p' || c1 == 1)) {
             proto_tree_add_item(tree, hf_scram_gs2_header, d, 0, c2 + 1, ENC_UTF_8);
-            if (c2 > c1 + 3 && tvb_get_guint8(d, c1 + 1) == 'a' && tvb_get_guint8(d, c1 + 2) == '=') {
+            if (c2 > c1 + 3 && tvb_get_uint8(d, c1 + 1) == 'a' && tvb_get_uint8(d, c1 + 2) == '=') {
                 char *raw = (char *)tvb_get_string_enc(pool, d, c1 + 3, c2 - c1 - 3, ENC_UTF_8);
                 proto_tree_add_string(tree, hf_scram_authzid, d, c1 + 3, c2 - c1 - 3,
                                       scram_unescape_name(pool, raw));
@@ -200,14 +200,14 @@ dissect_scram(xmppws_ctx_t *ctx, tvbuff_t *d, proto_tree *tree)
         }
     }
     while (off < len) {
-        int comma = tvb_find_guint8(d, off, len - off, ',');
+        int comma = tvb_find_uint8(d, off, len - off, ',');
         int end = comma >= 0 ? comma : len;
         int vlen = end - off - 2;
-        guint8 key = tvb_get_guint8(d, off);
+        guint8 key = tvb_get_uint8(d, off);
         char *value;
         int hf = -1;
 
-        if (vlen < 0 || tvb_get_guint8(d, off + 1) != '=') {
+        if (vlen < 0 || tvb_get_uint8(d, off + 1) != '=') {
             proto_tree_add_item(tree, hf_scram_extension, d, off, end - off, ENC_UTF_8);
             off = end + 1;
             continue;

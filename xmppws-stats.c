@@ -410,9 +410,9 @@ ladder_finish(void *tapdata)
 #define LADDER_CLI "xmppws,ladder"
 
 /* stat_tap_ui init callback for "-z xmppws,ladder[,filter]": registers
- * the listener. An invalid filter ends tshark with an error, as tshark's
- * own taps do. */
-static void
+ * the listener. An invalid filter is reported; from 4.6 on tshark then
+ * stops (the callback's false), before that it goes on without the ladder. */
+static XMPPWS_STAT_TAP_INIT_RET
 ladder_init(const char *opt_arg, void *userdata _U_)
 {
     ladder_t *l = g_new0(ladder_t, 1);
@@ -432,8 +432,9 @@ ladder_init(const char *opt_arg, void *userdata _U_)
         /* register_tap_listener() does not call the finish callback when
          * it fails */
         ladder_finish(l);
-        exit(1);
+        XMPPWS_STAT_TAP_INIT_FAIL;
     }
+    XMPPWS_STAT_TAP_INIT_OK;
 }
 
 static stat_tap_ui ladder_ui = {

@@ -119,7 +119,7 @@ xmppws_dissect_close(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
     xmppws_add_attr(&ctx->doc, st, hf_close_see_other_uri, el, "see-other-uri", &uri);
     xmppws_info_kv(ctx->info, "see-other-uri", uri);
     /* RFC 7395 3.6.1: a redirect must not lower security (wss -> ws). */
-    if (uri && g_ascii_strncasecmp(uri, "ws:", 3) == 0 && proto_is_frame_protocol(ctx->doc.pinfo->layers, "tls"))
+    if (uri && g_ascii_strncasecmp(uri, "ws:", 3) == 0 && xmppws_over_tls(ctx->doc.pinfo))
         proto_tree_add_expert_format(st, ctx->doc.pinfo, &ei_see_other_insecure, ctx->doc.tvb, el->start_offset,
                                      el->length, "see-other-uri %s redirects this wss:// connection to an "
                                      "unencrypted ws:// endpoint (RFC 7395 3.6.1 forbids lowering security)", uri);

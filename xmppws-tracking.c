@@ -173,10 +173,13 @@ iq_payload(const xmppws_doc_t *doc, xml_frame_t *el, guint *children)
     return what;
 }
 
-static gboolean
-over_tls(packet_info *pinfo)
+/* TRUE when this frame's message arrived through TLS (wss://): TLS
+ * decrypted the frame's bytes into the data source it names
+ * "Decrypted TLS" (packet-tls.c). */
+gboolean
+xmppws_over_tls(packet_info *pinfo)
 {
-    return proto_is_frame_protocol(pinfo->layers, "tls");
+    return xmppws_data_source_tvb_by_name(pinfo, "Decrypted TLS") != NULL;
 }
 
 /* First pass: advance the connection's state with one element. */
@@ -199,7 +202,7 @@ track_first_pass(xmppws_ctx_t *ctx, xml_frame_t *el)
         t->first_element = TRUE;
         conv->track = t;
     }
-    if (t->first_element && conv->upgrade_seen && (!conv->subprotocol || strcmp(conv->subprotocol, "xmpp") != 0))
+    if (t->first_element && conv->upgrade_seen && !conv->xmpp_subprotocol && !conv->via_transport)
         rec->flags |= F_NO_SUBPROTOCOL;
     t->first_element = FALSE;
 
@@ -443,12 +446,12 @@ xmppws_track_show(xmppws_ctx_t *ctx, xml_frame_t *el)
         add_login_summary(ctx, rec->login);
 
     if (rec->flags & F_NO_SUBPROTOCOL)
+        /* WebSocket consults its ws.port table only when the 101 named no
+         * subprotocol: that is how we got here. */
         proto_tree_add_expert_format(tree, pinfo, &ei_no_subprotocol, tvb, off, len,
-                                     "The WebSocket upgrade negotiated %s%s%s, not \"xmpp\" (RFC 7395 3.1): "
-                                     "the server should have refused it or echoed Sec-WebSocket-Protocol: xmpp",
-                                     ctx->conv->subprotocol ? "subprotocol \"" : "no subprotocol",
-                                     ctx->conv->subprotocol ? ctx->conv->subprotocol : "",
-                                     ctx->conv->subprotocol ? "\"" : "");
+                                     "The WebSocket upgrade negotiated no subprotocol, not \"xmpp\" (RFC 7395 "
+                                     "3.1): the server should have refused it or echoed Sec-WebSocket-Protocol: "
+                                     "xmpp");
     if (rec->flags & F_SECOND_OPEN)
         proto_tree_add_expert(tree, pinfo, &ei_second_open, tvb, off, len);
     if (rec->flags & F_DATA_AFTER_CLOSE)
@@ -457,7 +460,7 @@ xmppws_track_show(xmppws_ctx_t *ctx, xml_frame_t *el)
         proto_tree_add_expert_format(tree, pinfo, &ei_sasl_unoffered, tvb, off, len,
                                "<auth/> uses mechanism %s, which the server's last <mechanisms/> did not offer "
                                "(RFC 6120 6.4.2); expect <invalid-mechanism/>", t && t->mechanism ? t->mechanism : "?");
-    if (ctx->kind == XMPPWS_KIND_SASL_AUTH && !over_tls(pinfo)) {
+    if (ctx->kind == XMPPWS_KIND_SASL_AUTH && !xmppws_over_tls(pinfo)) {
         const char *mech = xmppws_attr(doc, el, "mechanism");
         if (mech && strcmp(mech, "PLAIN") == 0)
             proto_tree_add_expert(tree, pinfo, &ei_sasl_plain_cleartext, tvb, off, len);

@@ -117,8 +117,8 @@ ws_parse_header(tvbuff_t *tvb, guint offset, ws_header_t *h)
 
     if (avail < 2)
         return FALSE;
-    b0 = tvb_get_guint8(tvb, offset);
-    b1 = tvb_get_guint8(tvb, offset + 1);
+    b0 = tvb_get_uint8(tvb, offset);
+    b1 = tvb_get_uint8(tvb, offset + 1);
     if (b0 & 0x70)
         return FALSE;
     h->fin = (b0 & 0x80) != 0;
@@ -256,15 +256,20 @@ ws_segment_carries_xmpp(tvbuff_t *tvb, gboolean *masked)
  * a server none) while the direction is unknown, and let Wireshark's
  * WebSocket dissector take the segment. Returns its result. */
 static int
-hand_to_websocket(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+hand_to_websocket(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     xmppws_conv_t *xc = xmppws_conv_get(pinfo);
     gboolean masked = FALSE;
 
-    xc->is_xmpp = TRUE;
-    if (!xc->direction_known && ws_segment_carries_xmpp(tvb, &masked))
-        xmppws_conv_set_server(xc, pinfo, !masked);
-    return call_dissector_only(websocket_handle, tvb, pinfo, tree, data);
+    if (!PINFO_FD_VISITED(pinfo)) {
+        xc->is_xmpp = TRUE;
+        xc->via_transport = TRUE;
+        if (!xc->direction_known && ws_segment_carries_xmpp(tvb, &masked))
+            xmppws_conv_set_server(xc, pinfo, !masked);
+    }
+    /* `data` is TCP's (struct tcpinfo); WebSocket reads its own argument as
+     * the HTTP upgrade's details from 4.6 on: give it none. */
+    return call_dissector_only(websocket_handle, tvb, pinfo, tree, NULL);
 }
 
 /* TCP heuristic "xmppws_tcp": WebSocket frames carrying XMPP on a TCP
@@ -274,8 +279,8 @@ hand_to_websocket(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
  * through the heuristics, so every pass sees the same layers), and the
  * segment is handed over. Connections with the upgrade never get here:
  * HTTP owns them. */
-static gboolean
-dissect_xmppws_tcp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+static xmppws_heur_ret_t
+dissect_xmppws_tcp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     gboolean masked;
 
@@ -283,7 +288,7 @@ dissect_xmppws_tcp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
         return FALSE;
     conversation_set_dissector_from_frame_number(find_or_create_conversation(pinfo), pinfo->num + 1,
                                                  websocket_handle);
-    hand_to_websocket(tvb, pinfo, tree, data);
+    hand_to_websocket(tvb, pinfo, tree);
     return TRUE;
 }
 
@@ -292,9 +297,9 @@ dissect_xmppws_tcp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
  * and the direction is learned from the first that starts with an XMPP
  * frame. */
 static int
-dissect_xmppws_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+dissect_xmppws_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    return hand_to_websocket(tvb, pinfo, tree, data);
+    return hand_to_websocket(tvb, pinfo, tree);
 }
 
 /* ---- wss without keys ---------------------------------------------------- */
@@ -307,8 +312,8 @@ tls_record_header(tvbuff_t *tvb, guint offset, guint8 *type, guint16 *length)
 {
     if (tvb_captured_length_remaining(tvb, offset) < 5)
         return FALSE;
-    *type = tvb_get_guint8(tvb, offset);
-    if (*type < TLS_CT_CHANGE_CIPHER_SPEC || *type > TLS_CT_HEARTBEAT || tvb_get_guint8(tvb, offset + 1) != 3)
+    *type = tvb_get_uint8(tvb, offset);
+    if (*type < TLS_CT_CHANGE_CIPHER_SPEC || *type > TLS_CT_HEARTBEAT || tvb_get_uint8(tvb, offset + 1) != 3)
         return FALSE;
     *length = tvb_get_ntohs(tvb, offset + 3);
     return TRUE;
@@ -381,7 +386,7 @@ dissect_xmppws_wss(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         return ret;
 
     if (!PINFO_FD_VISITED(pinfo)) {
-        if (get_data_source_tvb_by_name(pinfo, "Decrypted TLS")) {
+        if (xmppws_data_source_tvb_by_name(pinfo, "Decrypted TLS")) {
             wc->decrypted = TRUE;
         } else if (!wc->decrypted && wc->note_frame == 0 && tls_first_app_data(tvb, &len) >= 0) {
             wc->note_frame = pinfo->num;
@@ -396,7 +401,7 @@ dissect_xmppws_wss(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
  * when the capture starts later) on a connection to one of the wss ports.
  * Claims the connection for dissect_xmppws_wss, from the next frame on, and
  * dissects this segment with it. A few byte compares for anything else. */
-static gboolean
+static xmppws_heur_ret_t
 dissect_xmppws_wss_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     conversation_t *conv;
@@ -420,7 +425,7 @@ dissect_xmppws_wss_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
         wc = wmem_new0(wmem_file_scope(), wss_conv_t);
         wc->server_port = (guint16)server_port;
         wc->saw_client_hello = type == TLS_CT_HANDSHAKE && tvb_captured_length(tvb) > 5 &&
-                               tvb_get_guint8(tvb, 5) == TLS_HS_CLIENT_HELLO;
+                               tvb_get_uint8(tvb, 5) == TLS_HS_CLIENT_HELLO;
         wmem_map_insert(wss_convs, conv, wc);
     }
     conversation_set_dissector_from_frame_number(conv, pinfo->num + 1, wss_handle);

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include <epan/packet.h>
+#include <epan/proto_data.h>
+#include <epan/exceptions.h>
 #include <wsutil/str_util.h>
 #include <wsutil/utf8_entities.h>
 
@@ -20,9 +22,57 @@
 #define MAX_QNAME_LEN 128    /* longer qualified names are not XMPP names */
 #define INFO_VALUE_MAX 80    /* characters of one value in the Info column */
 
+/* Wireshark's XML dissector, reached through a string table of ours so
+ * that it can be called without becoming one more of the frame's layers
+ * (packet.c asserts fewer than gui.max_tree_depth layers per frame, and a
+ * segment can carry hundreds of messages). */
+static dissector_table_t xml_table;
+static int proto_xml = -1;
+
 void
-xmppws_register_xml(int proto _U_)
+xmppws_register_xml(int proto)
 {
+    xml_table = register_dissector_table("xmppws.xml", "XMPP/WS element-tree builder", proto, FT_STRING,
+                                         FALSE);
+}
+
+void
+xmppws_handoff_xml(int proto)
+{
+    dissector_handle_t xml = find_dissector_add_dependency("xml", proto);
+
+    proto_xml = dissector_handle_get_protocol_index(xml);
+    dissector_add_string("xmppws.xml", "xml", xml);
+}
+
+gboolean
+xmppws_xml_enabled(void)
+{
+    return proto_xml > 0 && proto_is_protocol_enabled(find_protocol_by_id(proto_xml));
+}
+
+xml_frame_t *
+xmppws_xml_dissector_tree(packet_info *pinfo, tvbuff_t *tvb, proto_tree *show)
+{
+    gboolean restore = pinfo->cinfo && col_get_writable(pinfo->cinfo, COL_PROTOCOL);
+    xml_frame_t *root = NULL;
+
+    if (!xmppws_xml_enabled())
+        return NULL;
+    /* The XML dissector would append "/XML" to the Protocol column. */
+    if (restore)
+        col_set_writable(pinfo->cinfo, COL_PROTOCOL, FALSE);
+    p_remove_proto_data(pinfo->pool, pinfo, proto_xml, 0);
+    TRY {
+        if (xmppws_try_string_no_layer(xml_table, "xml", tvb, pinfo, show, NULL) > 0)
+            root = (xml_frame_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xml, 0);
+    }
+    FINALLY {
+        if (restore)
+            col_set_writable(pinfo->cinfo, COL_PROTOCOL, TRUE);
+    }
+    ENDTRY;
+    return root;
 }
 
 static gboolean
@@ -43,7 +93,7 @@ get_prefix(const xmppws_doc_t *doc, xml_frame_t *el, char *buf)
     if (el->type != XML_FRAME_TAG || off >= end || off < 1)
         return FALSE;
     for (i = 0; i < MAX_QNAME_LEN && off + i < end; i++) {
-        guint8 c = tvb_get_guint8(doc->tvb, off + i);
+        guint8 c = tvb_get_uint8(doc->tvb, off + i);
         if (is_name_end(c))
             return FALSE;
         if (c == ':') {
@@ -374,49 +424,6 @@ xmppws_xml_unescape(wmem_allocator_t *scope, const char *s, gsize len, gsize *ou
     if (out_len)
         *out_len = o;
     return out;
-}
-
-/* Remove one entry of pinfo->layers as packet.c's remove_last_layer() does:
- * the layer number and the protocol's layer count go back by one, so that
- * dissectors walking back from curr_layer_num (tcp_dissect_pdus() looks up
- * its tree by layer number for each PDU) still find their layer. */
-static void
-remove_layer(packet_info *pinfo, wmem_list_frame_t *f)
-{
-    int *n = pinfo->proto_layers ? (int *)wmem_map_lookup(pinfo->proto_layers, wmem_list_frame_data(f)) : NULL;
-
-    if (n && *n > 0)
-        (*n)--;
-    pinfo->curr_layer_num--;
-    wmem_list_remove_frame(pinfo->layers, f);
-}
-
-void
-xmppws_drop_layers(packet_info *pinfo, guint count)
-{
-    while (wmem_list_count(pinfo->layers) > count)
-        remove_layer(pinfo, wmem_list_tail(pinfo->layers));
-}
-
-void
-xmppws_dedupe_layers(packet_info *pinfo, guint from)
-{
-    wmem_list_frame_t *f = wmem_list_head(pinfo->layers), *next;
-    guint i;
-
-    for (i = 0; f && i < from; i++)
-        f = wmem_list_frame_next(f);
-    for (; f; f = next) {
-        wmem_list_frame_t *g;
-        guint j;
-        next = wmem_list_frame_next(f);
-        for (g = wmem_list_head(pinfo->layers), j = 0; g && j < from; g = wmem_list_frame_next(g), j++) {
-            if (wmem_list_frame_data(g) == wmem_list_frame_data(f)) {
-                remove_layer(pinfo, f);
-                break;
-            }
-        }
-    }
 }
 
 void

@@ -108,7 +108,7 @@ main(void)
     gsize i;
     int failures = 0;
 
-    ws_log_init("scan-test", NULL);
+    XMPPWS_LOG_INIT("scan-test");
     wmem_init();
     memset(&pinfo, 0, sizeof pinfo);
     pinfo.pool = wmem_allocator_new(WMEM_ALLOCATOR_SIMPLE);

@@ -34,7 +34,6 @@ NEXT = {
     "xmppws.undeclared_prefix": "The element's xmlns:prefix declarations: each RFC 7395 message must declare its own.",
     "xmppws.xml_declaration": "Nothing breaks; servers may drop it. Fix the client library if strict servers complain.",
     "xmppws.whitespace": "Whitespace keepalives from a pre-RFC client; use WebSocket ping or XEP-0199 instead.",
-    "xmppws.binary_frame": "The client library's send call (binary vs text); strict servers close the connection.",
     "xmppws.restricted_xml": "The sender: XMPP forbids DTDs and PIs (entity-expansion attacks); expect a restricted-xml stream error.",
     "xmppws.utf16": "The sender's encoding: browsers and Openfire always send UTF-8; a proxy may have re-encoded it.",
     "xmppws.invalid_utf8": "The sender or a truncating proxy; the server should close the connection (WebSocket 1007).",

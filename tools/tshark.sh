@@ -6,7 +6,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 plugins="$top/build/plugins"
-[ -f "$plugins/4.0/epan/finesse-xmpp.so" ] || { echo "build the plugin first: cmake -S . -B build && cmake --build build" >&2; exit 1; }
+ls "$plugins"/*/epan/finesse-xmpp.so >/dev/null 2>&1 || { echo "build the plugin first: cmake -S . -B build && cmake --build build" >&2; exit 1; }
 if [ "$(id -u)" -ne 0 ]; then
   exec env WIRESHARK_PLUGIN_DIR="$plugins" tshark "$@"
 fi

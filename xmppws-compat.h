@@ -1,0 +1,101 @@
+/* xmppws-compat.h
+ * The one place where the plugin's source meets the differences between
+ * the Wireshark releases it builds against: 4.0 (Debian 12), 4.2 (Ubuntu
+ * 24.04; not built here), 4.4 (Debian 13) and 4.6 (Windows/macOS
+ * installers, Debian sid). Everything is keyed on the version macros of
+ * the installed <ws_version.h> (WIRESHARK_VERSION_MAJOR/MINOR), the way
+ * out-of-tree plugins do it; dissection code uses the newest names and
+ * types, and this header maps them back for older releases.
+ *
+ * What changed, and what this header gives the code instead:
+ *  - 4.3/4.4: preference storage and heuristic dissector results are C99
+ *    `bool` (gcc 14 rejects a `gboolean *` for a `bool *`):
+ *    xmppws_pref_bool_t, xmppws_heur_ret_t.
+ *  - 4.3/4.4: tvb_get_guint8()/tvb_find_guint8() became tvb_get_uint8()/
+ *    tvb_find_uint8(): the new names, defined here for 4.0 and 4.2.
+ *  - 4.6: get_data_source_tvb_by_name() became get_data_source_by_name() +
+ *    get_data_source_tvb(): xmppws_data_source_tvb_by_name().
+ *  - 4.6: dissector_try_string_new() became dissector_try_string_with_data():
+ *    xmppws_try_string_no_layer().
+ *  - 4.6: the stat_tap_ui init callback returns bool (void before):
+ *    XMPPWS_STAT_TAP_INIT_RET / XMPPWS_STAT_TAP_INIT_OK / _FAIL.
+ *  - 4.6: ws_log_init() lost its program-name argument (test programs
+ *    only): XMPPWS_LOG_INIT().
+ * Releases in between (4.1, 4.3, 4.5 development series) follow the
+ * release that came out of them.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef XMPPWS_COMPAT_H
+#define XMPPWS_COMPAT_H
+
+#include <stdbool.h>
+
+#include <ws_version.h>
+#include <epan/packet.h>
+
+/* True when the Wireshark we build against is MAJOR.MINOR or newer. */
+#define XMPPWS_WS_AT_LEAST(major, minor)                                               \
+    (WIRESHARK_VERSION_MAJOR > (major) ||                                              \
+     (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
+
+#if XMPPWS_WS_AT_LEAST(4, 3)
+typedef bool xmppws_pref_bool_t;   /* what prefs_register_bool_preference() stores */
+typedef bool xmppws_heur_ret_t;    /* what a heur_dissector_t returns */
+#else
+typedef gboolean xmppws_pref_bool_t;
+typedef gboolean xmppws_heur_ret_t;
+#define tvb_get_uint8  tvb_get_guint8
+#define tvb_find_uint8 tvb_find_guint8
+#endif
+
+/* The tvb of this frame's data source called `name` ("Decrypted TLS", ...),
+ * or NULL when the frame has none. */
+static inline tvbuff_t *
+xmppws_data_source_tvb_by_name(packet_info *pinfo, const char *name)
+{
+#if XMPPWS_WS_AT_LEAST(4, 5)
+    struct data_source *src = get_data_source_by_name(pinfo, name);
+    return src ? get_data_source_tvb(src) : NULL;
+#else
+    return get_data_source_tvb_by_name(pinfo, name);
+#endif
+}
+
+/* Look `key` up in the string dissector table and call what is there
+ * without listing its protocol among the frame's layers (add_proto_name
+ * false); returns what the dissector returned, 0 when nothing is there.
+ * 4.5 renamed dissector_try_string_new() to
+ * dissector_try_string_with_data(). */
+static inline int
+xmppws_try_string_no_layer(dissector_table_t table, const char *key, tvbuff_t *tvb, packet_info *pinfo,
+                           proto_tree *tree, void *data)
+{
+#if XMPPWS_WS_AT_LEAST(4, 5)
+    return dissector_try_string_with_data(table, key, tvb, pinfo, tree, false, data);
+#else
+    return dissector_try_string_new(table, key, tvb, pinfo, tree, FALSE, data);
+#endif
+}
+
+/* stat_tap_ui init callbacks (epan/stat_tap_ui.h): bool from 4.5 on. */
+#if XMPPWS_WS_AT_LEAST(4, 5)
+#define XMPPWS_STAT_TAP_INIT_RET  bool
+#define XMPPWS_STAT_TAP_INIT_OK   return true
+#define XMPPWS_STAT_TAP_INIT_FAIL return false
+#else
+#define XMPPWS_STAT_TAP_INIT_RET  void
+#define XMPPWS_STAT_TAP_INIT_OK   return
+#define XMPPWS_STAT_TAP_INIT_FAIL return
+#endif
+
+/* wsutil/wslog.h: ws_log_init(program name, vcmdarg_err) until 4.4,
+ * ws_log_init(vcmdarg_err) from 4.5 on. For test programs and the fuzz
+ * harness, which embed libwireshark. */
+#if XMPPWS_WS_AT_LEAST(4, 5)
+#define XMPPWS_LOG_INIT(progname) ws_log_init(NULL)
+#else
+#define XMPPWS_LOG_INIT(progname) ws_log_init((progname), NULL)
+#endif
+
+#endif /* XMPPWS_COMPAT_H */
