@@ -34,6 +34,14 @@
 #include <ws_version.h>
 #include <epan/packet.h>
 
+/* wsutil/plugins.h (4.2 and later; not installed by 4.0) defines
+ * WS_PLUGIN_DESC_DISSECTOR, for plugin.c's plugin_describe(). */
+#if defined(__has_include)
+#if __has_include(<wsutil/plugins.h>)
+#include <wsutil/plugins.h>
+#endif
+#endif
+
 /* True when the Wireshark we build against is MAJOR.MINOR or newer. */
 #define XMPPWS_WS_AT_LEAST(major, minor)                                               \
     (WIRESHARK_VERSION_MAJOR > (major) ||                                              \
@@ -97,5 +105,79 @@ xmppws_try_string_no_layer(dissector_table_t table, const char *key, tvbuff_t *t
 #else
 #define XMPPWS_LOG_INIT(progname) ws_log_init((progname), NULL)
 #endif
+
+/* ---- Embedding libwireshark (test programs and the fuzz harness) ---------
+ * What a program that runs libwireshark itself (fuzz/fuzz-xmppws.c, test
+ * programs) calls differently from one release to the next. Not used by the
+ * dissector: only a file that defines XMPPWS_COMPAT_EMBEDDING before
+ * including this header gets it. XMPPWS_LOG_INIT() above belongs here too. */
+#ifdef XMPPWS_COMPAT_EMBEDDING
+
+#include <string.h>
+
+#include <epan/epan.h>
+#include <wiretap/wtap.h>
+#include <wsutil/filesystem.h>
+
+/* wsutil/filesystem.h: configuration_init(arg0, namespace name) until 4.4
+ * (NULL: "Wireshark"), configuration_init(arg0) from 4.5 on. Returns NULL,
+ * or an error message to g_free(). */
+#if XMPPWS_WS_AT_LEAST(4, 5)
+#define XMPPWS_CONFIGURATION_INIT(arg0) configuration_init(arg0)
+#else
+#define XMPPWS_CONFIGURATION_INIT(arg0) configuration_init((arg0), NULL)
+#endif
+
+/* epan/proto.h: proto_item_fill_label(finfo, label) until 4.4; 4.5 added a
+ * third argument, where the value starts in the label (NULL: not wanted). */
+#if XMPPWS_WS_AT_LEAST(4, 5)
+#define XMPPWS_ITEM_FILL_LABEL(finfo, label) proto_item_fill_label((finfo), (label), NULL)
+#else
+#define XMPPWS_ITEM_FILL_LABEL(finfo, label) proto_item_fill_label((finfo), (label))
+#endif
+
+/* wiretap/wtap.h: a zeroed wtap_rec for one packet of encapsulation `encap`.
+ * From 4.5 on a record also names its type (rec_type_name, the name of the
+ * frame's data source), set by wtap_setup_packet_rec(). No buffer is
+ * allocated: nothing to clean up. */
+static inline void
+xmppws_rec_init_packet(wtap_rec *rec, int encap)
+{
+    memset(rec, 0, sizeof *rec);
+#if XMPPWS_WS_AT_LEAST(4, 5)
+    wtap_setup_packet_rec(rec, encap);
+#else
+    rec->rec_type = REC_TYPE_PACKET;
+    rec->rec_header.packet_header.pkt_encap = encap;
+#endif
+}
+
+/* epan/epan.h: dissect one frame of `len` bytes at `data`. Until 4.4
+ * epan_dissect_run() takes the bytes as a tvb (which edt frees); from 4.5
+ * on it reads them from the record's Buffer rec->data and makes its tvb
+ * over that buffer without copying. Either way the dissectors see the
+ * caller's bytes in place, so an exact-size heap copy stays exact for
+ * AddressSanitizer: on 4.5 and later the Buffer is pointed at them for the
+ * call (the dissectors never write the record) and then restored. `data`
+ * must live until epan_dissect_reset(edt). */
+static inline void
+xmppws_epan_dissect_run(epan_dissect_t *edt, int file_type_subtype, wtap_rec *rec, const uint8_t *data,
+                        unsigned len, frame_data *fd, column_info *cinfo)
+{
+#if XMPPWS_WS_AT_LEAST(4, 5)
+    Buffer saved = rec->data;
+
+    rec->data.data = (uint8_t *)data;
+    rec->data.allocated = len;
+    rec->data.start = 0;
+    rec->data.first_free = len;
+    epan_dissect_run(edt, file_type_subtype, rec, fd, cinfo);
+    rec->data = saved;
+#else
+    epan_dissect_run(edt, file_type_subtype, rec, tvb_new_real_data(data, len, len), fd, cinfo);
+#endif
+}
+
+#endif /* XMPPWS_COMPAT_EMBEDDING */
 
 #endif /* XMPPWS_COMPAT_H */

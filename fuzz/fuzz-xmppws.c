@@ -11,7 +11,9 @@
  * The plugin's object files are linked into this program and registered with
  * plugin_register() before epan_init(), so no plugin is loaded from disk (and
  * running as root is fine). Only the plugin's sources are instrumented for
- * coverage; libwireshark is Debian's.
+ * coverage; libwireshark is Debian's: 4.0, 4.4 or 4.6. What the embedding
+ * API changed between those is in xmppws-compat.h ("Embedding
+ * libwireshark"); this file has no version test of its own.
  *
  * Input format. An input is one WebSocket message (the unmasked payload, as
  * WebSocket passes it), or a session of several: the two-byte marker NUL +
@@ -56,10 +58,13 @@
 #include <wsutil/privileges.h>
 #include <wsutil/wslog.h>
 
+#define XMPPWS_COMPAT_EMBEDDING   /* the embedding section of xmppws-compat.h */
+#include "xmppws-compat.h"
+
 #define MAX_MESSAGES  256        /* messages of one input; the rest is ignored */
 #define RESET_EVERY   20000      /* inputs between two epan sessions */
 #define SERVER_PORT   5280
-#define FIRST_PORT    1024 
+#define FIRST_PORT    1024
 
 /* libFuzzer's entry points (no header: clang's runtime provides main). */
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -162,7 +167,8 @@ fuzz_get_frame_ts(struct packet_provider_data *prov _U_, guint32 frame_num)
 static void
 session_new(void)
 {
-    static const struct packet_provider_funcs funcs = { fuzz_get_frame_ts, NULL, NULL, NULL };
+    /* Designated: 4.5 added members (the process information callbacks). */
+    static const struct packet_provider_funcs funcs = { .get_frame_ts = fuzz_get_frame_ts };
 
     fuzz_epan = epan_new(NULL, &funcs);
     edt_pass1 = epan_dissect_new(fuzz_epan, FALSE, FALSE);
@@ -185,7 +191,7 @@ fill_labels(proto_node *node, gpointer data)
     char *label = (char *)data;
 
     if (PNODE_FINFO(node))
-        proto_item_fill_label(PNODE_FINFO(node), label);
+        XMPPWS_ITEM_FILL_LABEL(PNODE_FINFO(node), label);
     proto_tree_children_foreach(node, fill_labels, data);
 }
 
@@ -258,10 +264,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     g_setenv("WIRESHARK_ABORT_ON_DISSECTOR_BUG", "1", TRUE);
     g_setenv("WIRESHARK_ABORT_ON_TOO_MANY_ITEMS", "1", TRUE);
 
-    ws_log_init("fuzz-xmppws", NULL);
+    XMPPWS_LOG_INIT("fuzz-xmppws");
     ws_log_set_level(LOG_LEVEL_CRITICAL);
     init_process_policies();
-    err = configuration_init((*argv)[0], NULL);
+    err = XMPPWS_CONFIGURATION_INIT((*argv)[0]);
     if (err) {
         fprintf(stderr, "fuzz-xmppws: %s\n", err);
         g_free(err);
@@ -314,10 +320,8 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
     client_port = (guint16)(FIRST_PORT + inputs++);
 
     split_input(data, size);
-    memset(&rec, 0, sizeof rec);
-    rec.rec_type = REC_TYPE_PACKET;
+    xmppws_rec_init_packet(&rec, WTAP_ENCAP_USER0);
     rec.presence_flags = WTAP_HAS_TS | WTAP_HAS_CAP_LEN;
-    rec.rec_header.packet_header.pkt_encap = WTAP_ENCAP_USER0;
     for (i = 0; i < n_msgs; i++) {
         /* An exact-size heap copy: reads past the message are caught. */
         copies[i] = (guint8 *)g_malloc(msgs[i].len ? msgs[i].len : 1);
@@ -337,9 +341,8 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
             rec.ts = frame_ts[i + 1];
             rec.rec_header.packet_header.caplen = msgs[i].len;
             rec.rec_header.packet_header.len = msgs[i].len;
-            epan_dissect_run(edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &rec,
-                             tvb_new_real_data(copies[i], msgs[i].len, msgs[i].len), &fds[i],
-                             pass == 2 ? &fuzz_cinfo : NULL);
+            xmppws_epan_dissect_run(edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &rec, copies[i], msgs[i].len, &fds[i],
+                                    pass == 2 ? &fuzz_cinfo : NULL);
             if (pass == 2) {
                 proto_tree_children_foreach(edt->tree, fill_labels, label);
                 epan_dissect_fill_in_columns(edt, FALSE, TRUE);

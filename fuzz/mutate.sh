@@ -50,8 +50,11 @@ captures=("$@")
 if [ ${#captures[@]} -eq 0 ]; then
   captures=("$top"/captures/*.pcapng)
 fi
-[ -f "$plugins/4.0/epan/finesse-xmpp.so" ] || { echo "mutate.sh: no plugin in $plugins (build it first)" >&2; exit 2; }
 command -v editcap >/dev/null || { echo "mutate.sh: editcap not found (apt-get install tshark)" >&2; exit 2; }
+# The plugin of the installed Wireshark (4.0, 4.4, 4.6): <plugins>/<major.minor>/epan.
+ws_mm=$(tshark --version 2>/dev/null | sed -n '1s/^[^0-9]*\([0-9]*\.[0-9]*\)\..*/\1/p')
+plugin_so="$plugins/$ws_mm/epan/finesse-xmpp.so"
+[ -f "$plugin_so" ] || { echo "mutate.sh: no plugin for Wireshark $ws_mm in $plugins (build it first)" >&2; exit 2; }
 if [ "$runs" -eq 0 ] && [ "$seconds" -eq 0 ]; then
   runs=${#captures[@]}
 fi
@@ -72,7 +75,7 @@ chmod 777 "$work/home" "$work"
 # No extcap helpers: under the sanitizer preload they can hang.
 env_vars=(HOME="$work/home" WIRESHARK_PLUGIN_DIR="$work/plugins" WIRESHARK_EXTCAP_DIR="$work/extcap" LC_ALL=C.UTF-8
           WIRESHARK_DEBUG_WMEM_OVERRIDE=simple WIRESHARK_ABORT_ON_DISSECTOR_BUG=1)
-if nm -D "$plugins/4.0/epan/finesse-xmpp.so" 2>/dev/null | grep __asan_init >/dev/null; then
+if nm -D "$plugin_so" 2>/dev/null | grep __asan_init >/dev/null; then
   env_vars+=(LD_PRELOAD="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
              ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:allocator_may_return_null=1
              UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1)
@@ -85,9 +88,9 @@ if [ "$(id -u)" -eq 0 ]; then
   as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
 fi
 
-echo "mutate.sh: plugin $plugins ($sanitizers), editcap -E $prob -o $offset, first seed $seed, work $work"
+echo "mutate.sh: plugin $plugins (Wireshark $ws_mm, $sanitizers), editcap -E $prob -o $offset, first seed $seed, work $work"
 fail_re="AddressSanitizer|runtime error:|Dissector bug|CRITICAL|failed assertion"
-mkdir -p "$work/noplugins/4.0/epan"
+mkdir -p "$work/noplugins/$ws_mm/epan"
 chmod -R a+rX "$work/noplugins"
 start=$SECONDS done_runs=0 failures=0 wireshark_bugs=0 i=0
 while :; do
