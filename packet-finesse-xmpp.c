@@ -389,12 +389,29 @@ row_for(const xmppws_doc_t *doc, xml_frame_t *el)
     return row;
 }
 
+/* TRUE when more bytes follow our message in the buffer it was cut from,
+ * i.e. another WebSocket frame follows in the same segment (a Close after
+ * <close/>, a Ping). Known for unmasked (server) frames only: their payload
+ * is a slice of the segment (its data source, at tvb_raw_offset()); a
+ * masked payload is an unmasked copy, its own data source: FALSE. */
+static gboolean
+more_frames_follow(tvbuff_t *tvb)
+{
+    tvbuff_t *ds = tvb_get_ds_tvb(tvb);
+    gint offset;
+
+    if (ds == tvb || (offset = tvb_raw_offset(tvb)) < 0)
+        return FALSE;
+    return (guint)offset + tvb_captured_length(tvb) < tvb_captured_length(ds);
+}
+
 static int
 dissect_xmppws(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     frame_state_t *fs;
     msg_record_t *rec;
     xmppws_ctx_t ctx;
+    tvbuff_t *msg_tvb = tvb;   /* as WebSocket gave it (tvb may become a repaired copy) */
     proto_item *ti, *di;
     xml_frame_t *root, *el, *first = NULL;
     wmem_strbuf_t *summary = wmem_strbuf_new(pinfo->pool, "");
@@ -557,6 +574,9 @@ columns:
     col_clear_fence(pinfo->cinfo, COL_INFO);
     col_clear(pinfo->cinfo, COL_INFO);
     col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(fs->info));
+    /* WebSocket writes the next frame's text right after the fence. */
+    if (more_frames_follow(msg_tvb))
+        col_append_str(pinfo->cinfo, COL_INFO, " | ");
     col_set_fence(pinfo->cinfo, COL_INFO);
     return tvb_captured_length(tvb);
 }
@@ -584,30 +604,6 @@ dissect_xmppws_port(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *d
     if (!PINFO_FD_VISITED(pinfo))
         xc->upgrade_seen = TRUE;
     return dissect_xmppws(tvb, pinfo, tree, data);
-}
-
-/* Postdissector: when another WebSocket frame follows ours in the same TCP
- * segment (a Close after <close/>, a Ping), WebSocket writes its text right
- * after our fenced Info; put the usual separator between the two. Only
- * frames that hold XMPP have the frame state this looks for. */
-static int
-dissect_xmppws_info_post(tvbuff_t *tvb _U_, packet_info *pinfo, proto_tree *tree _U_, void *data _U_)
-{
-    frame_state_t *fs = (frame_state_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME);
-    const char *text, *ours;
-    gsize n;
-
-    if (!fs || !pinfo->cinfo)
-        return 0;
-    text = col_get_text(pinfo->cinfo, COL_INFO);
-    ours = wmem_strbuf_get_str(fs->info);
-    n = strlen(ours);
-    if (text && strncmp(text, ours, n) == 0 && text[n] != '\0' && text[n] != ' ') {
-        char *rest = wmem_strdup(pinfo->pool, text + n);
-        col_clear_fence(pinfo->cinfo, COL_INFO);
-        col_add_fstr(pinfo->cinfo, COL_INFO, "%s | %s", ours, rest);
-    }
-    return 0;
 }
 
 /* ---- Heuristic on the "ws" list ----------------------------------------- */
@@ -764,7 +760,6 @@ proto_reg_handoff_xmppws(void)
      * (4.0's WebSocket does not open ws.port to Decode As itself). */
     dissector_table_allow_decode_as(find_dissector_table("ws.port"));
     dissector_add_uint_with_preference("ws.port", XMPPWS_WS_PORT, xmppws_handle);
-    register_postdissector(create_dissector_handle(dissect_xmppws_info_post, proto_xmppws));
     heur_dissector_add("ws", dissect_xmppws_heur, "XMPP over WebSocket", "xmppws_ws", proto_xmppws,
                        HEURISTIC_ENABLE);
 }

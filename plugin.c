@@ -1,7 +1,10 @@
 /* plugin.c
  * Entry points Wireshark's plugin loader looks for (epan/plugins, 4.0 ABI):
  * plugin_version, plugin_want_major/minor and plugin_register(), which
- * hands our protocols' register and handoff functions to epan.
+ * hands our protocols' register and handoff functions to epan; and, where
+ * the headers define WS_PLUGIN_DESC_DISSECTOR (4.4 and later),
+ * plugin_describe(), so that `tshark -G plugins` and About > Plugins call
+ * it a dissector plugin.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -10,6 +13,7 @@
 #include <epan/proto.h>
 #include <ws_version.h>
 #include <ws_symbol_export.h>
+#include "xmppws-compat.h"   /* wsutil/plugins.h where it is installed */
 
 #ifndef PLUGIN_VERSION
 #define PLUGIN_VERSION "0.0.0"
@@ -25,6 +29,16 @@ WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
 WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 
 WS_DLL_PUBLIC void plugin_register(void);
+
+#ifdef WS_PLUGIN_DESC_DISSECTOR
+WS_DLL_PUBLIC uint32_t plugin_describe(void);
+
+uint32_t
+plugin_describe(void)
+{
+    return WS_PLUGIN_DESC_DISSECTOR;
+}
+#endif
 
 void
 plugin_register(void)

@@ -4,42 +4,61 @@ entity tricks. Each is dissected in bounded time, flagged, never a crash
 (tshark runs with WIRESHARK_ABORT_ON_DISSECTOR_BUG; under the ASan+UBSan
 build any report fails the test)."""
 import collections
-import time
+import resource
 import unittest
 
-from xmppws_test import expert_infos, fields, SANITIZERS
+from xmppws_test import expert_infos, fields, SANITIZERS, wireshark_version
 
 CAP = "hostile-synthetic.pcapng"
+# Client messages longer than websocket.max_unmasked_len (256 KiB): 4.0 and 4.4 hand over their first
+# 256 KiB, 4.6 hands over nothing (WebSocket stops at the unmasking limit): frames 12, 190 and 202.
+HUGE = [12, 190, 202]
+WHOLE_HUGE_CUT = wireshark_version() >= (4, 6)
 
 
 class Hostile(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        start = time.monotonic()
+        # CPU time of tshark (two passes, PDML), not wall time: the bound is about the dissector, not
+        # about whatever else the machine runs
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         cls.infos = expert_infos(CAP)
-        cls.elapsed = time.monotonic() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cls.elapsed = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         cls.by_frame = collections.defaultdict(set)
         for e in cls.infos:
             cls.by_frame[e["frame"]].add(e["name"])
         cls.info = {int(r[0]): r[1] for r in fields(CAP, ["frame.number", "_ws.col.Info"], "xmppws")}
 
     def test_bounded_time(self):
-        self.assertLess(self.elapsed, 120 if SANITIZERS else 30)
+        self.assertLess(self.elapsed, 240 if SANITIZERS else 30)
 
     def test_every_message_dissected(self):
-        self.assertEqual(sorted(self.info), [6, 12, 15, 190, 202, 203, 204, 205, 206, 210, 211, 213, 214])
+        every = [6, 12, 15, 190, 202, 203, 204, 205, 206, 210, 211, 213, 214]
+        if WHOLE_HUGE_CUT:
+            self.assertEqual(sorted(self.info), [f for f in every if f not in HUGE])
+            rows = fields(CAP, ["frame.number", "frame.protocols"], "frame.number in {12,190,202}")
+            self.assertEqual([(int(f), p.rsplit(":", 1)[1]) for f, p in rows], [(f, "websocket") for f in HUGE])
+        else:
+            self.assertEqual(sorted(self.info), every)
 
     def test_deep_nesting(self):
+        self.assertIn("xmppws.partial_element", self.by_frame[15])
+        if WHOLE_HUGE_CUT:
+            self.skipTest("Wireshark 4.6 hands over no part of a message beyond websocket.max_unmasked_len")
         # WebSocket hands over the first 256 KiB: the 50,000-deep iq arrives cut, so its end tag is missing
         self.assertEqual(self.info[12], "iq get a (jabber:client)")
         self.assertIn("xmppws.partial_element", self.by_frame[12])
-        self.assertIn("xmppws.partial_element", self.by_frame[15])
 
     def test_huge_attribute_is_malformed(self):
+        if WHOLE_HUGE_CUT:
+            self.skipTest("Wireshark 4.6 hands over no part of a message beyond websocket.max_unmasked_len")
         self.assertEqual(self.info[190], "(no XML element)")
         self.assertEqual({"xmppws.no_element", "xmppws.stray_text"}, self.by_frame[190])
 
     def test_thousands_of_elements_bounded_info(self):
+        if WHOLE_HUGE_CUT:
+            self.skipTest("Wireshark 4.6 hands over no part of a message beyond websocket.max_unmasked_len")
         self.assertTrue(self.info[202].startswith("presence, presence, presence, presence, presence, presence, "
                                                   "presence, presence, \u2026 ("))
         self.assertIn("xmppws.multiple_elements", self.by_frame[202])

@@ -6,14 +6,22 @@ from xmppws_test import tshark
 
 class PluginLoads(unittest.TestCase):
     def test_protocol_registered(self):
-        protocols = [line.split("\t") for line in tshark(["-G", "protocols"]).splitlines()]
+        # (4.4 and later add columns after the first three: compare those)
+        protocols = [line.split("\t")[:3] for line in tshark(["-G", "protocols"]).splitlines()]
         self.assertIn(["XMPP over WebSocket", "XMPP/WS", "xmppws"], protocols)
 
     def test_dissector_tables(self):
         tables = tshark(["-G", "dissector-tables"])
         self.assertIn("ws.protocol", tables)
         heur = tshark(["-G", "heuristic-decodes"])
-        self.assertIn("ws\txmppws\tT", heur.splitlines())
+        self.assertIn(["ws", "xmppws", "T"], [line.split("\t")[:3] for line in heur.splitlines()])
+
+    def test_listed_as_dissector_plugin(self):
+        # 4.4 and later ask plugin_describe() (else they say "unknown"); 4.0 goes by the epan folder
+        rows = [line.split("\t") for line in tshark(["-G", "plugins"]).splitlines()]
+        ours = [r for r in rows if r[0].strip() == "finesse-xmpp.so"]
+        self.assertEqual(len(ours), 1)
+        self.assertEqual(ours[0][2].strip(), "dissector")
 
     def test_fields_registered(self):
         names = {line.split("\t")[2] for line in tshark(["-G", "fields"]).splitlines()

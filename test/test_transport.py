@@ -14,7 +14,7 @@ import sys
 import tempfile
 import unittest
 
-from xmppws_test import CAPTURES, capture, column, experts, fields
+from xmppws_test import CAPTURES, capture, column, experts, fields, flag
 
 sys.path.insert(0, CAPTURES)
 import synth  # noqa: E402  (captures/synth.py)
@@ -263,7 +263,7 @@ class LateStart(LoginChecks, unittest.TestCase):
     def test_direction_from_masking(self):
         masked = fields(self.CAP, ["websocket.mask", "xmppws.direction"], "xmppws")
         for mask, direction in masked:
-            self.assertEqual(set(direction.split("|")), {"1"} if mask.split("|")[0] == "1" else {"2"})
+            self.assertEqual(set(direction.split("|")), {"1"} if flag(mask.split("|")[0]) == "1" else {"2"})
 
     def test_heuristic_can_be_disabled(self):
         self.assertEqual(frames(self.CAP, "xmppws || websocket", ["--disable-heuristic", "xmppws_tcp"]), [])

@@ -130,6 +130,26 @@ def fields(cap, names, display_filter=None, extra=()):
     return [line.split("\t") for line in out.splitlines()]
 
 
+_version = None
+
+
+def wireshark_version():
+    """(major, minor) of the tshark the tests run, e.g. (4, 6)."""
+    global _version
+    if _version is None:
+        import re
+        first = subprocess.run(["tshark", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+        m = re.search(r"(\d+)\.(\d+)\.\d+", first)
+        _version = (int(m.group(1)), int(m.group(2)))
+    return _version
+
+
+def flag(value):
+    """An FT_BOOLEAN as -T fields prints it, as 1 or 0: 4.0 prints 1/0,
+    4.4 and later True/False."""
+    return {"True": "1", "False": "0"}.get(value, value)
+
+
 def column(cap, name, display_filter=None):
     """All values of one field, flattened over frames and occurrences."""
     vals = []

@@ -5,7 +5,7 @@
 #   bash tools/tshark.sh [tshark arguments...]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-plugins="$top/build/plugins"
+plugins="${XMPPWS_PLUGIN_DIR:-$top/build/plugins}"   # ctest sets it to the build under test
 ls "$plugins"/*/epan/finesse-xmpp.so >/dev/null 2>&1 || { echo "build the plugin first: cmake -S . -B build && cmake --build build" >&2; exit 1; }
 if [ "$(id -u)" -ne 0 ]; then
   exec env WIRESHARK_PLUGIN_DIR="$plugins" tshark "$@"

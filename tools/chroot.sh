@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Make (or reuse) a Debian chroot holding another Wireshark release, for
+# building and testing the plugin against it (issue 11: 4.4 = trixie,
+# 4.6 = sid). Debian 12's own apt mirror serves both suites.
+#   bash tools/chroot.sh SUITE [DIR]     make/refresh DIR (default /var/tmp/finesse-xmpp-SUITE)
+#   bash tools/chroot.sh --mount DIR     mount proc, dev, dev/pts (idempotent)
+#   bash tools/chroot.sh --umount DIR    undo --mount
+# Must run as root. Prints the chroot's folder on its last line.
+set -euo pipefail
+
+mounts() {
+  local dir=$1
+  mountpoint -q "$dir/proc"    || mount -t proc proc "$dir/proc"
+  mountpoint -q "$dir/dev"     || mount --bind /dev "$dir/dev"
+  mountpoint -q "$dir/dev/pts" || mount --bind /dev/pts "$dir/dev/pts"
+}
+umounts() {
+  local dir=$1 m
+  for m in dev/pts dev proc src; do
+    if mountpoint -q "$dir/$m"; then umount "$dir/$m" || umount -l "$dir/$m"; fi
+  done
+}
+case "${1:-}" in
+  --mount)  mounts "$2"; exit 0 ;;
+  --umount) umounts "$2"; exit 0 ;;
+  ""|-h|--help) sed -n '2,9p' "$0"; exit 2 ;;
+esac
+
+suite=$1
+dir=${2:-/var/tmp/finesse-xmpp-$suite}
+[ "$(id -u)" -eq 0 ] || { echo "tools/chroot.sh must run as root" >&2; exit 1; }
+
+# The mirror the host's apt uses (deb822 sources first, then sources.list).
+mirror=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -n 1 || true)
+[ -n "$mirror" ] || mirror=$(awk '$1 == "deb" && $0 !~ /security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
+[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+
+# What the suite needs inside: the same roles as tools/deps.sh on the host.
+pkgs=(wireshark-dev tshark wireshark cmake gcc make pkg-config python3 util-linux
+      clang xvfb xdotool xclip ca-certificates)
+
+export DEBIAN_FRONTEND=noninteractive
+if ! command -v debootstrap >/dev/null; then
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
+fi
+if [ ! -x "$dir/usr/bin/apt-get" ] || [ ! -f "$dir/.finesse-xmpp-base" ]; then
+  umounts "$dir" 2>/dev/null || true
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  echo "debootstrap $suite into $dir ($mirror)" >&2
+  debootstrap --variant=minbase "$suite" "$dir" "$mirror" >"$dir.debootstrap.log" 2>&1 \
+    || { tail -n 30 "$dir.debootstrap.log" >&2; exit 1; }
+  touch "$dir/.finesse-xmpp-base"
+fi
+# sid's Release file may be past its Valid-Until on the mirror.
+echo 'Acquire::Check-Valid-Until "false";' > "$dir/etc/apt/apt.conf.d/99no-check-valid-until"
+cp /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true
+mounts "$dir"
+trap 'umounts "$dir"' EXIT
+stamp="$dir/.finesse-xmpp-pkgs"
+want="${pkgs[*]}"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  # The libFuzzer runtime of the suite's default clang (19 on trixie, 21 on sid).
+  chroot "$dir" apt-get update -qq
+  chroot "$dir" apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+  clangv=$(chroot "$dir" clang -dumpversion | cut -d. -f1)
+  chroot "$dir" apt-get install -y -qq --no-install-recommends "libclang-rt-$clangv-dev" >/dev/null
+  echo "$want" > "$stamp"
+fi
+chroot "$dir" dpkg-query -W -f='${Version}\n' tshark | sed "s/^/$suite: tshark /" >&2
+echo "$dir"
