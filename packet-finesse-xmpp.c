@@ -314,8 +314,9 @@ dissect_element(xmppws_ctx_t *ctx, xml_frame_t *el, const dispatch_row_t *row)
     frame_state_t *fs;
 
     ctx->kind = row ? row->kind : XMPPWS_KIND_OTHER;
+    /* Handlers note what the tap wants in ctx->tap; it is queued (and its
+     * connection looked up) only when a tap listener is attached. */
     ctx->tap = wmem_new0(pinfo->pool, xmppws_tap_info_t);
-    ctx->tap->conv_index = find_or_create_conversation(pinfo)->conv_index;
     ctx->tap->direction = ctx->direction;
     ctx->tap->kind = ctx->kind;
     xmppws_track_element(ctx, el);
@@ -360,9 +361,13 @@ dissect_element(xmppws_ctx_t *ctx, xml_frame_t *el, const dispatch_row_t *row)
         ctx->tap->answers = ctx->rec->answers;
         ctx->tap->request = ctx->rec->request;
     }
+    if (!have_tap_listener(xmppws_tap))
+        return;
     fs = (frame_state_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME);
-    if (fs && fs->taps++ < XMPPWS_MAX_TAPS_PER_FRAME)
+    if (fs && fs->taps++ < XMPPWS_MAX_TAPS_PER_FRAME) {
+        ctx->tap->conv_index = find_or_create_conversation(pinfo)->conv_index;
         tap_queue_packet(xmppws_tap, pinfo, ctx->tap);
+    }
 }
 
 /* The row for element `el`; framing elements in a wrong namespace still get

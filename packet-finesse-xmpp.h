@@ -265,16 +265,16 @@ proto_item *xmppws_add_text(const xmppws_doc_t *doc, proto_tree *tree, int hf, x
 /* Add field `hf` (FT_NONE or FT_PROTOCOL) spanning the whole element. */
 proto_item *xmppws_add_el(const xmppws_doc_t *doc, proto_tree *tree, int hf, xml_frame_t *el);
 
-/* Offset of the first byte of `el` and its length in doc->tvb. For an element
- * whose end tag was never seen, the length covers only its start tag. */
-static inline int xmppws_el_offset(xml_frame_t *el) { return el->start_offset; }
-static inline int xmppws_el_length(xml_frame_t *el) { return el->length; }
 
 /* XML 1.0 unescaping (section 4.6 predefined entities and 4.1 character
  * references) of `len` bytes at `s` into a NUL-terminated string in `scope`.
  * Unknown entities or invalid references are copied as written and make
  * *ok FALSE (ok may be NULL). Length of the result in *out_len if not NULL. */
 char *xmppws_xml_unescape(wmem_allocator_t *scope, const char *s, gsize len, gsize *out_len, gboolean *ok);
+
+/* `s` cut to `max_chars` characters (UTF-8) with an ellipsis appended when
+ * longer (the copy in `scope`); `s` itself when it fits. */
+const char *xmppws_cut(wmem_allocator_t *scope, const char *s, glong max_chars);
 
 /* Append " key=value" to a summary (value truncated to 80 characters so the
  * Info column stays one line). Nothing when value is NULL. */
@@ -372,17 +372,25 @@ gboolean xmppws_dissect_pubsub_event(xmppws_ctx_t *ctx, xml_frame_t *event, prot
 
 /* ---- The Finesse notification layer (packet-finesse.c) ------------------ */
 
-/* What the pubsub handler passes as `data` when it calls the "finesse"
- * dissector on the content of a <notification xmlns=
- * "http://jabber.org/protocol/pubsub"> item payload (Cisco Finesse Web
- * Services, notifications). The tvb holds the element's content as sent:
- * escaped text, literal XML, or both. */
-typedef struct finesse_call {
-    const char    *node;      /* pubsub node of the event, or NULL */
-    const char    *item_id;   /* item id, or NULL */
-    wmem_strbuf_t *summary;   /* the finesse dissector appends its one-line
-                                 summary here (e.g. "Finesse PUT User ...") */
-} finesse_call_t;
+/* The "xmppws.pubsub" heuristic list: dissectors of pubsub item payloads
+ * (XEP-0060 7.1.2 publish, 8.x events: the children of <item/>) register
+ * here with heur_dissector_add("xmppws.pubsub", ...). Each is called with
+ * the payload element's content as sent (text, escaped or literal XML; the
+ * tvb may be empty of elements) and this struct as `data`; one that takes
+ * the payload returns TRUE and may append a one-line summary for the Info
+ * column. Cisco Finesse (packet-finesse.c) is the first such dissector. */
+typedef struct xmppws_pubsub_payload {
+    const char    *node;         /* pubsub node of the event or publish, or NULL */
+    const char    *item_id;      /* item id, or NULL */
+    const char    *payload_ns;   /* namespace of the payload element ("" if none) */
+    const char    *payload_name; /* its local name, as sent */
+    xmppws_dir_t   direction;
+    guint32        stream;       /* the XMPP stream (its conversation index) */
+    wmem_strbuf_t *summary;      /* a payload dissector appends its summary here */
+} xmppws_pubsub_payload_t;
+
+/* Kept for the Finesse dissector's direct use (older name). */
+typedef xmppws_pubsub_payload_t finesse_call_t;
 
 /* What the "finesse" tap gets for each decoded Finesse notification
  * (packet-finesse.c; pinfo->pool). Strings are NULL when absent; for lists

@@ -183,6 +183,7 @@ static expert_field ei_logout = EI_INIT;
 static expert_field ei_malformed = EI_INIT;
 static expert_field ei_too_deep = EI_INIT;
 static expert_field ei_too_large = EI_INIT;
+static expert_field ei_bad_time = EI_INIT;
 static expert_field ei_xml_disabled = EI_INIT;
 static expert_field ei_unknown_data = EI_INIT;
 
@@ -318,6 +319,22 @@ typedef enum {
 
 typedef struct finesse_ctx finesse_ctx_t;
 
+/* finesse.kind: what a notification's payload is (an integer with names, so
+ * that finesse.kind == "user" and == 1 both filter). */
+enum {
+    KIND_OTHER = 0, KIND_USER, KIND_DIALOG, KIND_TEAM, KIND_QUEUE, KIND_SYSTEM_INFO, KIND_API_ERRORS
+};
+static const value_string kind_vals[] = {
+    { KIND_OTHER,       "other" },
+    { KIND_USER,        "user" },
+    { KIND_DIALOG,      "dialog" },
+    { KIND_TEAM,        "team" },
+    { KIND_QUEUE,       "queue" },
+    { KIND_SYSTEM_INFO, "system_info" },
+    { KIND_API_ERRORS,  "api_errors" },
+    { 0, NULL }
+};
+
 /* Called when an object's children are walked: completes its item text and
  * adds its expert infos. `isolated` is TRUE inside a list that belongs to
  * another object (the users of a Team). */
@@ -328,7 +345,7 @@ typedef struct {
     int        *hf;      /* FT_NONE item spanning the element, or NULL */
     const char *label;   /* text of a subtree without a field, or NULL */
     gint       *ett;     /* subtree, with hf or label; NULL: transparent list */
-    const char *kind;    /* finesse.kind when this object is the payload */
+    guint8      kind;    /* finesse.kind (KIND_*) when this object is the payload */
     counter_t   count;   /* counter this object increments */
     finish_fn   finish;
 } obj_def_t;
@@ -486,29 +503,29 @@ static void finish_queue(finesse_ctx_t *, tvbuff_t *, xml_frame_t *, proto_item 
 
 /* Indexed by obj_t. */
 static const obj_def_t obj_defs[OBJ_COUNT] = {
-    [OBJ_NONE]             = { NULL, NULL, NULL, "other", C_NONE, NULL },
-    [OBJ_UPDATE]           = { NULL, NULL, NULL, "other", C_NONE, NULL },
-    [OBJ_DATA]             = { NULL, NULL, NULL, "other", C_NONE, NULL },
-    [OBJ_USERS]            = { NULL, NULL, NULL, "user", C_NONE, NULL },
-    [OBJ_USER]             = { &hf_user, NULL, &ett_user, "user", C_USERS, finish_user },
-    [OBJ_REASON]           = { &hf_user_reason, NULL, &ett_reason, "user", C_NONE, finish_reason },
-    [OBJ_ROLES]            = { NULL, NULL, NULL, "user", C_NONE, NULL },
-    [OBJ_DIALOGS]          = { NULL, NULL, NULL, "dialog", C_NONE, NULL },
-    [OBJ_DIALOG]           = { &hf_dialog, NULL, &ett_dialog, "dialog", C_DIALOGS, finish_dialog },
-    [OBJ_MEDIA_PROPERTIES] = { &hf_dialog_media_properties, NULL, &ett_media_properties, "dialog", C_NONE, NULL },
-    [OBJ_CALL_VARIABLES]   = { NULL, NULL, NULL, "dialog", C_NONE, NULL },
-    [OBJ_CALL_VARIABLE]    = { &hf_call_variable, NULL, &ett_call_variable, "dialog", C_NONE, finish_call_variable },
-    [OBJ_PARTICIPANTS]     = { NULL, NULL, NULL, "dialog", C_NONE, NULL },
-    [OBJ_PARTICIPANT]      = { &hf_participant, NULL, &ett_participant, "dialog", C_NONE, finish_participant },
-    [OBJ_ACTIONS]          = { NULL, NULL, NULL, "dialog", C_NONE, NULL },
-    [OBJ_API_ERRORS]       = { NULL, NULL, NULL, "api_errors", C_NONE, NULL },
+    [OBJ_NONE]             = { NULL, NULL, NULL, KIND_OTHER, C_NONE, NULL },
+    [OBJ_UPDATE]           = { NULL, NULL, NULL, KIND_OTHER, C_NONE, NULL },
+    [OBJ_DATA]             = { NULL, NULL, NULL, KIND_OTHER, C_NONE, NULL },
+    [OBJ_USERS]            = { NULL, NULL, NULL, KIND_USER, C_NONE, NULL },
+    [OBJ_USER]             = { &hf_user, NULL, &ett_user, KIND_USER, C_USERS, finish_user },
+    [OBJ_REASON]           = { &hf_user_reason, NULL, &ett_reason, KIND_USER, C_NONE, finish_reason },
+    [OBJ_ROLES]            = { NULL, NULL, NULL, KIND_USER, C_NONE, NULL },
+    [OBJ_DIALOGS]          = { NULL, NULL, NULL, KIND_DIALOG, C_NONE, NULL },
+    [OBJ_DIALOG]           = { &hf_dialog, NULL, &ett_dialog, KIND_DIALOG, C_DIALOGS, finish_dialog },
+    [OBJ_MEDIA_PROPERTIES] = { &hf_dialog_media_properties, NULL, &ett_media_properties, KIND_DIALOG, C_NONE, NULL },
+    [OBJ_CALL_VARIABLES]   = { NULL, NULL, NULL, KIND_DIALOG, C_NONE, NULL },
+    [OBJ_CALL_VARIABLE]    = { &hf_call_variable, NULL, &ett_call_variable, KIND_DIALOG, C_NONE, finish_call_variable },
+    [OBJ_PARTICIPANTS]     = { NULL, NULL, NULL, KIND_DIALOG, C_NONE, NULL },
+    [OBJ_PARTICIPANT]      = { &hf_participant, NULL, &ett_participant, KIND_DIALOG, C_NONE, finish_participant },
+    [OBJ_ACTIONS]          = { NULL, NULL, NULL, KIND_DIALOG, C_NONE, NULL },
+    [OBJ_API_ERRORS]       = { NULL, NULL, NULL, KIND_API_ERRORS, C_NONE, NULL },
     /* no field: "finesse.api_error" is the expert info, so that filter finds every error */
-    [OBJ_API_ERROR]        = { NULL, "API error", &ett_api_error, "api_errors", C_API_ERRORS, finish_api_error },
-    [OBJ_SYSTEM]           = { &hf_system, NULL, &ett_system, "system_info", C_NONE, finish_system },
-    [OBJ_TEAM]             = { &hf_team, NULL, &ett_team, "team", C_NONE, finish_team },
-    [OBJ_QUEUES]           = { NULL, NULL, NULL, "queue", C_NONE, NULL },
-    [OBJ_QUEUE]            = { &hf_queue, NULL, &ett_queue, "queue", C_QUEUES, finish_queue },
-    [OBJ_QUEUE_STATISTICS] = { &hf_queue_statistics, NULL, &ett_queue_statistics, "queue", C_NONE, NULL },
+    [OBJ_API_ERROR]        = { NULL, "API error", &ett_api_error, KIND_API_ERRORS, C_API_ERRORS, finish_api_error },
+    [OBJ_SYSTEM]           = { &hf_system, NULL, &ett_system, KIND_SYSTEM_INFO, C_NONE, finish_system },
+    [OBJ_TEAM]             = { &hf_team, NULL, &ett_team, KIND_TEAM, C_NONE, finish_team },
+    [OBJ_QUEUES]           = { NULL, NULL, NULL, KIND_QUEUE, C_NONE, NULL },
+    [OBJ_QUEUE]            = { &hf_queue, NULL, &ett_queue, KIND_QUEUE, C_QUEUES, finish_queue },
+    [OBJ_QUEUE_STATISTICS] = { &hf_queue_statistics, NULL, &ett_queue_statistics, KIND_QUEUE, C_NONE, NULL },
 };
 
 /* State of one call, in pinfo->pool (it must survive an exception). */
@@ -605,12 +622,7 @@ value_is(const slot_val_t *sv, const char *want)
 static const char *
 info_value(packet_info *pinfo, const char *s)
 {
-    const char *cut;
-
-    if (g_utf8_strlen(s, -1) <= FINESSE_INFO_MAX)
-        return s;
-    cut = g_utf8_offset_to_pointer(s, FINESSE_INFO_MAX);
-    return wmem_strdup_printf(pinfo->pool, "%.*s" UTF8_HORIZONTAL_ELLIPSIS, (int)(cut - s), s);
+    return xmppws_cut(pinfo->pool, s, FINESSE_INFO_MAX);
 }
 
 /* Copy every slot of src that dst lacks (when `slots`), and add counters. */
@@ -790,7 +802,8 @@ add_other(const xmppws_doc_t *doc, proto_tree *tree, xml_frame_t *el)
 /* Add the field of a leaf row at the text's bytes: the string as sent, with
  * its meaning appended to the item text when the value is a known one; an
  * FT_INT32 field when the row's field is numeric (not a number: shown as
- * other). Remembers the value in its slot. */
+ * other); an absolute time when it is a date-time (not ISO 8601: shown as
+ * other, with finesse.bad_time). Remembers the value (as sent) in its slot. */
 static void
 add_leaf(const xmppws_doc_t *doc, proto_tree *tree, const field_row_t *row, xml_frame_t *el, vals_t *v)
 {
@@ -808,6 +821,15 @@ add_leaf(const xmppws_doc_t *doc, proto_tree *tree, const field_row_t *row, xml_
             return;
         }
         proto_tree_add_int(tree, *row->hf, doc->tvb, off, len, n);
+    } else if (proto_registrar_get_ftype(*row->hf) == FT_ABSOLUTE_TIME) {
+        nstime_t t;
+        if (!xmppws_iso8601_to_nstime(&t, text)) {
+            pi = proto_tree_add_string_format(tree, hf_other, doc->tvb, off, len, text, "%s: %s", el->name_orig_case,
+                                              text);
+            expert_add_info(doc->pinfo, pi, &ei_bad_time);
+            return;
+        }
+        proto_tree_add_time(tree, *row->hf, doc->tvb, off, len, &t);
     } else {
         const char *meaning = row->meanings ? meaning_of(row->meanings, text) : NULL;
         pi = proto_tree_add_string(tree, *row->hf, doc->tvb, off, len, text);
@@ -1192,7 +1214,7 @@ dissect_notification(finesse_ctx_t *fc, tvbuff_t *tvb)
         fc->name = payload->name_orig_case;
     fc->no_data = update && !payload;
 
-    pi = proto_tree_add_string(fc->tree, hf_kind, tvb, 0, 0, obj_defs[fc->kind].kind);
+    pi = proto_tree_add_uint(fc->tree, hf_kind, tvb, 0, 0, obj_defs[fc->kind].kind);
     proto_item_set_generated(pi);
     pi = proto_tree_add_uint(fc->tree, hf_escaping, tvb, 0, 0, fc->escaping);
     proto_item_set_generated(pi);
@@ -1227,9 +1249,9 @@ queue_tap(finesse_ctx_t *fc, const finesse_call_t *call)
         return;
 
     ti = wmem_new0(pinfo->pool, finesse_tap_info_t);
-    ti->conv_index = find_or_create_conversation(pinfo)->conv_index;
+    ti->conv_index = call ? call->stream : find_or_create_conversation(pinfo)->conv_index;
     ti->node = call ? call->node : NULL;
-    ti->kind = obj_defs[fc->kind].kind;
+    ti->kind = val_to_str_const(obj_defs[fc->kind].kind, kind_vals, "other");
     ti->event = u[S_EVENT].value;
     ti->source = u[S_SOURCE].value;
     ti->solicited = u[S_REQUEST_ID].value != NULL;   /* leaf_text(): NULL when empty */
@@ -1297,8 +1319,9 @@ proto_register_finesse(void)
     static hf_register_info hf[] = {
         { &hf_kind,
           { "Kind", "finesse.kind",
-            FT_STRING, BASE_NONE, NULL, 0x0,
-            "Payload type: user, dialog, team, queue, system_info, api_errors or other (generated)", HFILL }
+            FT_UINT8, BASE_DEC, VALS(kind_vals), 0x0,
+            "Payload type: 1 user, 2 dialog, 3 team, 4 queue, 5 system_info, 6 api_errors, 0 other (generated; "
+            "filter by name or number: finesse.kind == \"user\")", HFILL }
         },
         { &hf_escaping,
           { "Escaping", "finesse.escaping",
@@ -1400,8 +1423,8 @@ proto_register_finesse(void)
         },
         { &hf_user_state_change_time,
           { "State change time", "finesse.user.state_change_time",
-            FT_STRING, BASE_NONE, NULL, 0x0,
-            "User/stateChangeTime (ISO 8601, UTC)", HFILL }
+            FT_ABSOLUTE_TIME, ABSOLUTE_TIME_UTC, NULL, 0x0,
+            "User/stateChangeTime (ISO 8601; not a date-time: shown as other, with finesse.bad_time)", HFILL }
         },
         { &hf_user_team,
           { "Team", "finesse.user.team",
@@ -1528,13 +1551,13 @@ proto_register_finesse(void)
         },
         { &hf_participant_start_time,
           { "Start time", "finesse.participant.start_time",
-            FT_STRING, BASE_NONE, NULL, 0x0,
-            "Participant/startTime", HFILL }
+            FT_ABSOLUTE_TIME, ABSOLUTE_TIME_UTC, NULL, 0x0,
+            "Participant/startTime (ISO 8601; not a date-time: shown as other, with finesse.bad_time)", HFILL }
         },
         { &hf_participant_state_change_time,
           { "State change time", "finesse.participant.state_change_time",
-            FT_STRING, BASE_NONE, NULL, 0x0,
-            "Participant/stateChangeTime", HFILL }
+            FT_ABSOLUTE_TIME, ABSOLUTE_TIME_UTC, NULL, 0x0,
+            "Participant/stateChangeTime (ISO 8601; not a date-time: shown as other, with finesse.bad_time)", HFILL }
         },
         { &hf_call_variable,
           { "Call variable", "finesse.call_variable",
@@ -1600,8 +1623,8 @@ proto_register_finesse(void)
         },
         { &hf_system_timestamp,
           { "Current timestamp", "finesse.system.timestamp",
-            FT_STRING, BASE_NONE, NULL, 0x0,
-            "SystemInfo/currentTimestamp", HFILL }
+            FT_ABSOLUTE_TIME, ABSOLUTE_TIME_UTC, NULL, 0x0,
+            "SystemInfo/currentTimestamp (ISO 8601; not a date-time: shown as other, with finesse.bad_time)", HFILL }
         },
 
         { &hf_team,
@@ -1652,8 +1675,8 @@ proto_register_finesse(void)
         },
         { &hf_queue_longest_call_start,
           { "Start of longest call in queue", "finesse.queue.longest_call_start",
-            FT_STRING, BASE_NONE, NULL, 0x0,
-            "statistics/startTimeOfLongestCallInQueue", HFILL }
+            FT_ABSOLUTE_TIME, ABSOLUTE_TIME_UTC, NULL, 0x0,
+            "statistics/startTimeOfLongestCallInQueue (ISO 8601; not a date-time: shown as other, with finesse.bad_time)", HFILL }
         },
         { &hf_queue_agents_ready,
           { "Agents ready", "finesse.queue.agents_ready",
@@ -1716,6 +1739,8 @@ proto_register_finesse(void)
             "Finesse notification is not well-formed XML (XML 1.0 2.1)", EXPFILL } },
         { &ei_too_deep, { "finesse.too_deep", PI_UNDECODED, PI_WARN,
             "Finesse notification nests elements too deeply; not decoded", EXPFILL } },
+        { &ei_bad_time, { "finesse.bad_time", PI_MALFORMED, PI_WARN,
+            "Finesse date-time that is not ISO 8601 (shown as sent)", EXPFILL } },
         { &ei_too_large, { "finesse.too_large", PI_UNDECODED, PI_WARN,
             "Finesse notification too large; not decoded", EXPFILL } },
         { &ei_xml_disabled, { "finesse.xml_disabled", PI_UNDECODED, PI_WARN,
@@ -1748,9 +1773,27 @@ proto_register_finesse(void)
     finesse_tap = register_tap("finesse");
 }
 
+/* Heuristic on xmppws's "xmppws.pubsub" list: Cisco Finesse carries its
+ * <Update> documents in a <notification xmlns=
+ * "http://jabber.org/protocol/pubsub"> item payload (Finesse Web Services,
+ * notifications); that carrier is what we take. */
+static xmppws_heur_ret_t
+dissect_finesse_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    const xmppws_pubsub_payload_t *p = (const xmppws_pubsub_payload_t *)data;
+
+    if (!p || !p->payload_name || strcmp(p->payload_name, "notification") != 0 ||
+        !p->payload_ns || strcmp(p->payload_ns, XMPPWS_NS_PUBSUB) != 0)
+        return FALSE;
+    dissect_finesse(tvb, pinfo, tree, data);
+    return TRUE;
+}
+
 void
 proto_reg_handoff_finesse(void)
 {
     /* The XML dissector, reached through xmppws (xmppws_xml_dissector_tree). */
     find_dissector_add_dependency("xml", proto_finesse);
+    heur_dissector_add("xmppws.pubsub", dissect_finesse_heur, "Cisco Finesse notification (pubsub payload)",
+                       "finesse_pubsub", proto_finesse, HEURISTIC_ENABLE);
 }

@@ -17,6 +17,8 @@
  *    get_data_source_tvb(): xmppws_data_source_tvb_by_name().
  *  - 4.6: dissector_try_string_new() became dissector_try_string_with_data():
  *    xmppws_try_string_no_layer().
+ *  - 4.6: iso8601_to_nstime() returns the end pointer (the length used
+ *    before): xmppws_iso8601_to_nstime().
  *  - 4.6: the stat_tap_ui init callback returns bool (void before):
  *    XMPPWS_STAT_TAP_INIT_RET / XMPPWS_STAT_TAP_INIT_OK / _FAIL.
  *  - 4.6: ws_log_init() lost its program-name argument (test programs
@@ -31,8 +33,11 @@
 
 #include <stdbool.h>
 
+#include <string.h>
+
 #include <ws_version.h>
 #include <epan/packet.h>
+#include <wsutil/nstime.h>
 
 /* wsutil/plugins.h (4.2 and later; not installed by 4.0) defines
  * WS_PLUGIN_DESC_DISSECTOR, for plugin.c's plugin_describe(). */
@@ -83,6 +88,35 @@ xmppws_try_string_no_layer(dissector_table_t table, const char *key, tvbuff_t *t
     return dissector_try_string_with_data(table, key, tvb, pinfo, tree, false, data);
 #else
     return dissector_try_string_new(table, key, tvb, pinfo, tree, FALSE, data);
+#endif
+}
+
+/* Parse an ISO 8601 date-time ("2026-11-21T10:15:00.000Z", RFC 3339) into
+ * *t with wsutil's parser; TRUE only when the whole string is one. 4.5
+ * changed iso8601_to_nstime() from returning the characters used to
+ * returning the end pointer. */
+static inline gboolean
+xmppws_iso8601_to_nstime(nstime_t *t, const char *s)
+{
+#if XMPPWS_WS_AT_LEAST(4, 5)
+    const char *end = iso8601_to_nstime(t, s, ISO8601_DATETIME_AUTO);
+    return end != NULL && *end == '\0';
+#else
+    return iso8601_to_nstime(t, s, ISO8601_DATETIME_AUTO) == strlen(s);
+#endif
+}
+
+/* A heuristic sub-dissector list with a name for Enabled Protocols: from
+ * 4.4 on with a description (register_heur_dissector_list_with_description),
+ * before without. */
+static inline heur_dissector_list_t
+xmppws_register_heur_list(const char *name, const char *ui_name, int proto)
+{
+#if XMPPWS_WS_AT_LEAST(4, 3)
+    return register_heur_dissector_list_with_description(name, ui_name, proto);
+#else
+    (void)ui_name;
+    return register_heur_dissector_list(name, proto);
 #endif
 }
 

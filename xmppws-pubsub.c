@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <epan/packet.h>
+#include <epan/conversation.h>
 
 #include "packet-finesse-xmpp.h"
 
@@ -25,25 +26,27 @@ static int hf_pubsub_event_action = -1;
 static int hf_pubsub_event_node = -1;
 static int hf_pubsub_event_retract = -1;
 
-static dissector_handle_t finesse_handle;
+static heur_dissector_list_t payload_heur_list;
 
 static gint ett_pubsub = -1;
 static gint ett_pubsub_action = -1;
 static gint ett_pubsub_item = -1;
 
-/* Hand a Finesse <notification/> payload (its content, escaped or literal)
- * to the "finesse" dissector; its summary joins the Info column. */
+/* Offer an item payload (its content, escaped or literal) to the
+ * dissectors on the "xmppws.pubsub" heuristic list; the summary of the one
+ * that takes it joins the Info column. */
 static void
-call_finesse(xmppws_ctx_t *ctx, xml_frame_t *payload, proto_tree *tree, const char *node, const char *item_id)
+call_payload_dissectors(xmppws_ctx_t *ctx, xml_frame_t *payload, proto_tree *tree, const char *node,
+                        const char *item_id)
 {
     const xmppws_doc_t *doc = &ctx->doc;
-    finesse_call_t call;
+    xmppws_pubsub_payload_t call;
+    heur_dtbl_entry_t *hdtbl_entry;
     xml_frame_t *f;
     int start = -1, end = -1;
     tvbuff_t *content;
+    const char *ns = xmppws_el_ns(doc, payload);
 
-    if (!finesse_handle)
-        return;
     for (f = payload->first_child; f; f = f->next_sibling) {
         if (f->type == XML_FRAME_ATTRIB)
             continue;
@@ -56,8 +59,12 @@ call_finesse(xmppws_ctx_t *ctx, xml_frame_t *payload, proto_tree *tree, const ch
     content = tvb_new_subset_length(doc->tvb, start, end - start);
     call.node = node;
     call.item_id = item_id;
+    call.payload_ns = ns ? ns : "";
+    call.payload_name = payload->name_orig_case;
+    call.direction = ctx->direction;
+    call.stream = find_or_create_conversation(doc->pinfo)->conv_index;
     call.summary = wmem_strbuf_new(doc->pinfo->pool, "");
-    call_dissector_with_data(finesse_handle, content, doc->pinfo, tree, &call);
+    dissector_try_heuristic(payload_heur_list, content, doc->pinfo, tree, &hdtbl_entry, &call);
     if (wmem_strbuf_get_len(call.summary) > 0)
         wmem_strbuf_append_printf(ctx->info_tail, " %s", wmem_strbuf_get_str(call.summary));
 }
@@ -88,8 +95,7 @@ dissect_items(xmppws_ctx_t *ctx, xml_frame_t *parent, proto_tree *tree, int *cou
             const char *ns = xmppws_el_ns(doc, payload);
             proto_tree_add_string(it, hf_pubsub_item_payload_ns, doc->tvb, payload->start_offset,
                                   payload->length, ns ? ns : "");
-            if (xmppws_el_is(doc, payload, XMPPWS_NS_PUBSUB, "notification"))
-                call_finesse(ctx, payload, it, node, id);
+            call_payload_dissectors(ctx, payload, it, node, id);
         }
         (*count)++;
     }
@@ -243,10 +249,10 @@ xmppws_register_pubsub(int proto)
 
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
+    payload_heur_list = xmppws_register_heur_list("xmppws.pubsub", "XMPP pubsub item payload", proto);
 }
 
 void
 xmppws_handoff_pubsub(void)
 {
-    finesse_handle = find_dissector("finesse");
 }

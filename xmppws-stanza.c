@@ -241,8 +241,11 @@ xmppws_dissect_presence(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
             if (p && ws_strtoi32(p, NULL, &prio) && prio >= -128 && prio <= 127) {
                 proto_tree_add_int(st, hf_presence_priority, doc->tvb, s, len, prio);
             } else {
-                proto_item *pi = proto_tree_add_int(st, hf_presence_priority, doc->tvb, s, len, 0);
-                expert_add_info(doc->pinfo, pi, &ei_bad_priority);
+                /* Shown as written, never as an invented number (so that
+                 * xmppws.presence.priority == 0 matches only a real 0). */
+                proto_tree_add_expert_format(st, doc->pinfo, &ei_bad_priority, doc->tvb, s, len,
+                                             "Presence priority \"%s\" is not an integer from -128 to 127 "
+                                             "(RFC 6121 4.7.2.3)", p ? p : "");
             }
         } else if (xmppws_el_is(doc, f, XMPPWS_NS_CAPS, "c")) {
             xmppws_dissect_caps(ctx, f, st);

@@ -38,6 +38,7 @@
 #include <epan/tap.h>
 #include <epan/stats_tree.h>
 #include <epan/stat_tap_ui.h>
+#include <wsutil/report_message.h>
 #include <epan/to_str.h>
 #include <wsutil/str_util.h>
 #include <wsutil/utf8_entities.h>
@@ -427,7 +428,7 @@ ladder_init(const char *opt_arg, void *userdata _U_)
 
     err = register_tap_listener("xmppws", l, filter, 0, ladder_reset, ladder_packet, ladder_draw, ladder_finish);
     if (err) {
-        fprintf(stderr, "tshark: Couldn't register " LADDER_CLI " tap: %s\n", err->str);
+        report_failure("Couldn't register " LADDER_CLI " tap: %s", err->str);
         g_string_free(err, TRUE);
         /* register_tap_listener() does not call the finish callback when
          * it fails */
@@ -496,12 +497,7 @@ st_name(packet_info *pinfo, const char *s)
         return NULL;
     if (!g_utf8_validate(s, -1, NULL))
         return wmem_strdup(pinfo->pool, "(not UTF-8)");
-    if (g_utf8_strlen(s, -1) > FINESSE_ST_NAME_MAX) {
-        const char *cut = g_utf8_offset_to_pointer(s, FINESSE_ST_NAME_MAX);
-        name = wmem_strdup_printf(pinfo->pool, "%.*s" UTF8_HORIZONTAL_ELLIPSIS, (int)(cut - s), s);
-    } else {
-        name = wmem_strdup(pinfo->pool, s);
-    }
+    name = wmem_strdup(pinfo->pool, xmppws_cut(pinfo->pool, s, FINESSE_ST_NAME_MAX));
     for (p = name; *p; p++) {
         if ((guchar)*p < 0x20 || *p == 0x7f)
             *p = ' ';

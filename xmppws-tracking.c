@@ -50,22 +50,25 @@ static expert_field ei_unsolicited_response = EI_INIT;
 static expert_field ei_iq_no_id = EI_INIT;
 static expert_field ei_iq_children = EI_INIT;
 
-static const char *const stage_names[] = {
-    [XMPPWS_STAGE_NONE]        = "none",
-    [XMPPWS_STAGE_STREAM_OPEN] = "stream-open",
-    [XMPPWS_STAGE_SASL]        = "sasl",
-    [XMPPWS_STAGE_RESTART]     = "restart",
-    [XMPPWS_STAGE_BIND]        = "bind",
-    [XMPPWS_STAGE_SESSION]     = "session",
-    [XMPPWS_STAGE_ESTABLISHED] = "established",
-    [XMPPWS_STAGE_CLOSING]     = "closing",
-    [XMPPWS_STAGE_CLOSED]      = "closed",
+/* xmppws.stage: integer values with these names, so that a filter can say
+ * xmppws.stage == "sasl" or == 2. */
+static const value_string stage_vals[] = {
+    { XMPPWS_STAGE_NONE,        "none" },
+    { XMPPWS_STAGE_STREAM_OPEN, "stream-open" },
+    { XMPPWS_STAGE_SASL,        "sasl" },
+    { XMPPWS_STAGE_RESTART,     "restart" },
+    { XMPPWS_STAGE_BIND,        "bind" },
+    { XMPPWS_STAGE_SESSION,     "session" },
+    { XMPPWS_STAGE_ESTABLISHED, "established" },
+    { XMPPWS_STAGE_CLOSING,     "closing" },
+    { XMPPWS_STAGE_CLOSED,      "closed" },
+    { 0, NULL }
 };
 
 const char *
 xmppws_stage_name(xmppws_stage_t stage)
 {
-    return (unsigned)stage < G_N_ELEMENTS(stage_names) ? stage_names[stage] : "none";
+    return val_to_str_const(stage, stage_vals, "none");
 }
 
 /* Anomalies decided on the first pass (xmppws_elrec_t.flags). */
@@ -427,7 +430,7 @@ xmppws_track_show(xmppws_ctx_t *ctx, xml_frame_t *el)
 
     if (!rec)
         return;
-    pi = proto_tree_add_string(tree, hf_stage, tvb, 0, 0, xmppws_stage_name(rec->stage));
+    pi = proto_tree_add_uint(tree, hf_stage, tvb, 0, 0, rec->stage);
     proto_item_set_generated(pi);
 
     if (rec->request && rec->request->resp_frame) {
@@ -511,8 +514,9 @@ void
 xmppws_register_tracking(int proto)
 {
     static hf_register_info hf[] = {
-        { &hf_stage, { "Handshake stage", "xmppws.stage", FT_STRING, BASE_NONE, NULL, 0x0,
-            "stream-open, sasl, restart, bind, session, established, closing or closed", HFILL } },
+        { &hf_stage, { "Handshake stage", "xmppws.stage", FT_UINT8, BASE_DEC, VALS(stage_vals), 0x0,
+            "1 stream-open, 2 sasl, 3 restart, 4 bind, 5 session, 6 established, 7 closing, 8 closed "
+            "(filter by name or number: xmppws.stage == \"sasl\")", HFILL } },
         { &hf_response_in, { "Response in", "xmppws.response_in", FT_FRAMENUM, BASE_NONE,
             FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0, "Frame holding the response to this request", HFILL } },
         { &hf_response_to, { "Response to", "xmppws.response_to", FT_FRAMENUM, BASE_NONE,

@@ -426,6 +426,17 @@ xmppws_xml_unescape(wmem_allocator_t *scope, const char *s, gsize len, gsize *ou
     return out;
 }
 
+const char *
+xmppws_cut(wmem_allocator_t *scope, const char *s, glong max_chars)
+{
+    const char *cut;
+
+    if (g_utf8_strlen(s, -1) <= max_chars)
+        return s;
+    cut = g_utf8_offset_to_pointer(s, max_chars);
+    return wmem_strdup_printf(scope, "%.*s" UTF8_HORIZONTAL_ELLIPSIS, (int)(cut - s), s);
+}
+
 void
 xmppws_info_kv(wmem_strbuf_t *info, const char *key, const char *value)
 {

@@ -3,7 +3,7 @@
 8445) decodes to what the document says."""
 import unittest
 
-from xmppws_test import column, fields, experts
+from xmppws_test import column, fields, experts, STAGE
 
 CAP = "cisco-doc-login.pcapng"
 
@@ -40,9 +40,9 @@ class CiscoDocument(unittest.TestCase):
         self.assertEqual(column(CAP, "xmppws.login.jid"), ["administrator@uccxpub.prabhat.com/desktop"] * 2)
         self.assertEqual(column(CAP, "xmppws.login.restarts"), ["1", "1"])
         stages = [r[0] for r in fields(CAP, ["xmppws.stage"], "xmppws", extra=["-2"])]
-        self.assertEqual(stages[:12], ["stream-open"] * 3 + ["sasl"] * 2 + ["restart"] * 3 + ["bind"] * 2
-                         + ["session"] * 2)
-        self.assertEqual(stages[-2:], ["closing", "closed"])
+        self.assertEqual(stages[:12], [STAGE["stream-open"]] * 3 + [STAGE["sasl"]] * 2 + [STAGE["restart"]] * 3
+                         + [STAGE["bind"]] * 2 + [STAGE["session"]] * 2)
+        self.assertEqual(stages[-2:], [STAGE["closing"], STAGE["closed"]])
 
     def test_only_cleartext_warning(self):
         self.assertEqual([(m[:40], s) for _, m, s, _ in experts(CAP) if s in ("Warning", "Error")],

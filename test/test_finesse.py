@@ -21,7 +21,7 @@ import tempfile
 import time
 import unittest
 
-from xmppws_test import capture, column, experts, fields, info, tshark
+from xmppws_test import capture, column, experts, fields, info, tshark, KIND
 
 SESSION = "finesse-agent-session.pcapng"
 LOGIN = "finesse-login.pcapng"
@@ -112,8 +112,8 @@ class AgentSession(unittest.TestCase):
 
     def test_user_fields(self):
         def row(state, time_, reason_code="", reason_label="", source=USER_NODE):
-            return ["PUT", "", source, "user", "administrator", "administrator", "Admin", "Istrator", "1001",
-                    state, "", reason_code, reason_label, "2026-11-21T10:%s.000Z" % time_, "Default", "1"]
+            return ["PUT", "", source, KIND["user"], "administrator", "administrator", "Admin", "Istrator", "1001",
+                    state, "", reason_code, reason_label, "2026-11-21T10:%s.000000000Z" % time_, "Default", "1"]
         self.assertEqual(self.users, {
             32: row("LOGIN", "15:00"),
             34: row("NOT_READY", "15:05", "32762|32762", "Lunch"),
@@ -138,9 +138,9 @@ class AgentSession(unittest.TestCase):
     def test_dialog_fields(self):
         common = ["Voice", "335892", "1001", "1001", "ACD_IN", "Sales", "335892|1001"]
         cv = ["callVariable1|user.CustomerName", "12345|Jane & Co"]
-        put = ["PUT", "/finesse/api/Dialog/53149720", "dialog", "53149720"]
+        put = ["PUT", "/finesse/api/Dialog/53149720", KIND["dialog"], "53149720"]
         self.assertEqual(self.dialogs, {
-            42: ["POST", DIALOGS_NODE, "dialog", "53149720", "ALERTING"] + common +
+            42: ["POST", DIALOGS_NODE, KIND["dialog"], "53149720", "ALERTING"] + common +
                 ["ACTIVE|ALERTING", "", "UPDATE_CALL_DATA|ANSWER"] + cv,
             44: put + ["ACTIVE"] + common + ["ACTIVE|ACTIVE", "", "UPDATE_CALL_DATA|TRANSFER_SST|CONSULT_CALL|HOLD|"
                                              "UPDATE_CALL_DATA|SEND_DTMF|START_RECORDING|DROP"] + cv,
@@ -149,7 +149,7 @@ class AgentSession(unittest.TestCase):
             52: put + ["ACTIVE"] + common + ["ACTIVE|ACTIVE", "", "UPDATE_CALL_DATA|TRANSFER_SST|CONSULT_CALL|HOLD|"
                                              "UPDATE_CALL_DATA|SEND_DTMF|START_RECORDING|DROP"] + cv,
             54: put + ["DROPPED"] + common + ["DROPPED|DROPPED", "", ""] + cv,
-            56: ["DELETE", DIALOGS_NODE, "dialog", "53149720", "DROPPED"] + common + ["DROPPED|DROPPED", "", ""] + cv,
+            56: ["DELETE", DIALOGS_NODE, KIND["dialog"], "53149720", "DROPPED"] + common + ["DROPPED|DROPPED", "", ""] + cv,
         })
 
     def test_dialog_state_sequence(self):
@@ -162,7 +162,7 @@ class AgentSession(unittest.TestCase):
     def test_api_error(self):
         rows = by_frame(SESSION, ["finesse.kind", "finesse.request_id", "finesse.api_error.type",
                                   "finesse.api_error.message", "finesse.api_error.data"], "finesse.api_error")
-        self.assertEqual(rows, {50: ["api_errors", "8a2e4c1f-6b3d-4e5a-9f70-1c2d3e4f5a6b", "Invalid State",
+        self.assertEqual(rows, {50: [KIND["api_errors"], "8a2e4c1f-6b3d-4e5a-9f70-1c2d3e4f5a6b", "Invalid State",
                                      "CTI request failed: invalid state", "22"]})
 
     def test_system_info(self):
@@ -171,16 +171,16 @@ class AgentSession(unittest.TestCase):
                                   "finesse.system.pubsub_domain", "finesse.system.timestamp"],
                         "finesse.system.status")
         self.assertEqual(rows, {
-            62: ["system_info", "OUT_OF_SERVICE", "CTI server connection lost", "UCCX", "uccxpub.prabhat.com",
-                 "pubsub.uccxpub.prabhat.com", "2026-11-21T10:20:30.000Z"],
-            64: ["system_info", "IN_SERVICE", "", "UCCX", "uccxpub.prabhat.com", "pubsub.uccxpub.prabhat.com",
-                 "2026-11-21T10:20:45.000Z"],
+            62: [KIND["system_info"], "OUT_OF_SERVICE", "CTI server connection lost", "UCCX", "uccxpub.prabhat.com",
+                 "pubsub.uccxpub.prabhat.com", "2026-11-21T10:20:30.000000000Z"],
+            64: [KIND["system_info"], "IN_SERVICE", "", "UCCX", "uccxpub.prabhat.com", "pubsub.uccxpub.prabhat.com",
+                 "2026-11-21T10:20:45.000000000Z"],
         })
 
     def test_kinds(self):
         kinds = column(SESSION, "finesse.kind")
         self.assertEqual({k: kinds.count(k) for k in set(kinds)},
-                         {"user": 9, "dialog": 6, "api_errors": 1, "system_info": 2})
+                         {KIND["user"]: 9, KIND["dialog"]: 6, KIND["api_errors"]: 1, KIND["system_info"]: 2})
         self.assertEqual(column(SESSION, "finesse.escaping"), ["1"] * 18)
 
     def test_experts(self):
@@ -301,8 +301,8 @@ class Escaping(unittest.TestCase):
         self.assertEqual(stripped[0], stripped[1])
         self.assertEqual(stripped[0], stripped[2])
         self.assertEqual(stripped[0], [
-            "PUT", "", USER_NODE, "user", "administrator", "administrator", "Admin", "Istrator", "1001",
-            "NOT_READY", "", "32762|32762", "Lunch", "2026-11-21T10:15:00.000Z", "Default", "1", "32762",
+            "PUT", "", USER_NODE, KIND["user"], "administrator", "administrator", "Admin", "Istrator", "1001",
+            "NOT_READY", "", "32762|32762", "Lunch", "2026-11-21T10:15:00.000000000Z", "Default", "1", "32762",
             "Agent|Supervisor"])
 
     def test_mixed_case_names(self):
@@ -319,7 +319,7 @@ class Escaping(unittest.TestCase):
         forms = [self.dialogs[f] for f in (20, 21, 22, 23)]
         self.assertEqual([f[-1] for f in forms], ["1", "2", "0", "1"])
         self.assertEqual(forms[0][:-1], [
-            "POST", DIALOGS_NODE, "dialog", "53149720", "ALERTING", "Voice", "335892", "1001", "1001", "ACD_IN",
+            "POST", DIALOGS_NODE, KIND["dialog"], "53149720", "ALERTING", "Voice", "335892", "1001", "1001", "ACD_IN",
             "Sales", "1001|335892", "ALERTING|INITIATED", "", "ANSWER", "callVariable1|user.CustomerName",
             "12345|Jane & Co"])
         self.assertEqual(forms[1][:-1], forms[0][:-1])
@@ -352,7 +352,7 @@ class Escaping(unittest.TestCase):
         rows = by_frame(ESCAPING, ["finesse.kind", "finesse.team.id", "finesse.team.name", "finesse.team.user_count",
                                    "finesse.user.id", "finesse.user.first_name", "finesse.user.state",
                                    "finesse.user.reason_code", "finesse.user.reason_label"], "finesse.team")
-        self.assertEqual(rows, {24: ["team", "1", "Default", "3", "1001|administrator|1003", "Jane|Admin|John",
+        self.assertEqual(rows, {24: [KIND["team"], "1", "Default", "3", "1001|administrator|1003", "Jane|Admin|John",
                                      "LOGOUT|NOT_READY|READY", "32762", "Lunch"]})
         text = verbose(ESCAPING, 24)
         self.assertIn("Team 1 Default (3 users)", text)
@@ -369,7 +369,7 @@ class Escaping(unittest.TestCase):
                  "finesse.queue.agents_talking_internal", "finesse.queue.agents_wrap_up_not_ready",
                  "finesse.queue.agents_wrap_up_ready"]
         self.assertEqual(by_frame(ESCAPING, names, "finesse.queue"), {
-            25: ["queue", "5000", "Sales", "3", "2026-11-21T10:14:02Z", "1", "2", "0", "4", "1", "0", "0", "0",
+            25: [KIND["queue"], "5000", "Sales", "3", "2026-11-21T10:14:02.000000000Z", "1", "2", "0", "4", "1", "0", "0", "0",
                  "-1"]})
         self.assertEqual(column(ESCAPING, "frame.number", "finesse.queue.calls_in_queue > 2"), ["25"])
 
@@ -465,6 +465,21 @@ class Direct(unittest.TestCase):
         path = os.path.join(self.tmp, name + ".pcap")
         write_pcap(path, payloads)
         return [r[1:] for r in fields(path, ["frame.number"] + list(names), extra=USER_DLT + list(prefs))]
+
+    def test_times_are_absolute_times(self):
+        # SYNTHETIC: an ISO 8601 stateChangeTime is an FT_ABSOLUTE_TIME (filterable as a time); anything
+        # else is shown as sent, with finesse.bad_time, never as an invented time
+        good = USER_DOC.replace("<state>READY</state>",
+                                "<state>READY</state><stateChangeTime>2026-11-21T10:15:00.250Z</stateChangeTime>")
+        bad = USER_DOC.replace("<state>READY</state>",
+                               "<state>READY</state><stateChangeTime>yesterday</stateChangeTime>")
+        rows = self.run_payloads("times", [good, bad], ["finesse.user.state_change_time", "finesse.other",
+                                                        "_ws.expert.message"])
+        self.assertEqual(rows, [["2026-11-21T10:15:00.250000000Z", "", ""],
+                                ["", "yesterday", "Finesse date-time that is not ISO 8601 (shown as sent)"]])
+        path = os.path.join(self.tmp, "times.pcap")
+        self.assertEqual(len(fields(path, ["frame.number"], 'finesse.user.state_change_time > "2026-11-21 10:15:00"',
+                                    extra=USER_DLT)), 1)
 
     def test_columns_without_data(self):
         rows = self.run_payloads("plain", [esc(USER_DOC), USER_DOC], ["_ws.col.Protocol", "_ws.col.Info"])
@@ -660,10 +675,10 @@ class Registration(unittest.TestCase):
         names = {line.split("\t")[2]: line.split("\t")[3] for line in tshark(["-G", "fields"]).splitlines()
                  if line.startswith("F\t")}
         strings = [
-            "finesse.event", "finesse.request_id", "finesse.source", "finesse.kind", "finesse.user.id",
+            "finesse.event", "finesse.request_id", "finesse.source", "finesse.user.id",
             "finesse.user.name", "finesse.user.first_name", "finesse.user.last_name", "finesse.user.extension",
             "finesse.user.state", "finesse.user.pending_state", "finesse.user.reason_code",
-            "finesse.user.reason_label", "finesse.user.state_change_time", "finesse.user.team",
+            "finesse.user.reason_label", "finesse.user.team",
             "finesse.user.team_id", "finesse.dialog.id", "finesse.dialog.state", "finesse.dialog.media_type",
             "finesse.dialog.from_address", "finesse.dialog.to_address", "finesse.dialog.dnis",
             "finesse.dialog.call_type", "finesse.dialog.queue", "finesse.participant.media_address",
@@ -675,8 +690,14 @@ class Registration(unittest.TestCase):
         ints = ["finesse.queue.calls_in_queue", "finesse.queue.agents_ready", "finesse.queue.agents_not_ready",
                 "finesse.queue.agents_talking_inbound"]
         self.assertEqual([f for f in ints if names.get(f) != "FT_INT32"], [])
+        self.assertEqual(names.get("finesse.kind"), "FT_UINT8")   # with value strings: == "user" filters
+        times = ["finesse.user.state_change_time", "finesse.participant.start_time",
+                 "finesse.participant.state_change_time", "finesse.system.timestamp",
+                 "finesse.queue.longest_call_start"]
+        self.assertEqual([f for f in times if names.get(f) != "FT_ABSOLUTE_TIME"], [])
         experts_ = ["finesse.api_error", "finesse.out_of_service", "finesse.logout", "finesse.malformed",
-                    "finesse.too_deep", "finesse.too_large", "finesse.xml_disabled", "finesse.unknown_data"]
+                    "finesse.too_deep", "finesse.too_large", "finesse.xml_disabled", "finesse.unknown_data",
+                    "finesse.bad_time"]
         self.assertEqual([e for e in experts_ if e not in names], [])
 
     def test_xml_disabled(self):

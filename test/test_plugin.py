@@ -14,7 +14,10 @@ class PluginLoads(unittest.TestCase):
         tables = tshark(["-G", "dissector-tables"])
         self.assertIn("ws.protocol", tables)
         heur = tshark(["-G", "heuristic-decodes"])
-        self.assertIn(["ws", "xmppws", "T"], [line.split("\t")[:3] for line in heur.splitlines()])
+        heur_rows = [line.split("\t")[:3] for line in heur.splitlines()]
+        self.assertIn(["ws", "xmppws", "T"], heur_rows)
+        # Finesse is a payload dissector on xmppws's own pubsub heuristic list
+        self.assertIn(["xmppws.pubsub", "finesse", "T"], heur_rows)
 
     def test_listed_as_dissector_plugin(self):
         # 4.4 and later ask plugin_describe() (else they say "unknown"); 4.0 goes by the epan folder

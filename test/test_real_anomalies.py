@@ -3,7 +3,7 @@
 expert infos a person needs, on the frames where it happened."""
 import unittest
 
-from xmppws_test import expert_infos, fields
+from xmppws_test import expert_infos, fields, STAGE
 
 PLAIN = "xmppws.sasl.plain_cleartext"
 
@@ -25,7 +25,7 @@ class RealAnomalies(unittest.TestCase):
             "sent.\" (RFC 6120 6.5): wrong user name or password (for Finesse SSO agents: an invalid token)"])
         rows = fields(cap, ["xmppws.sasl.failure.condition", "xmppws.response_to", "xmppws.stage"],
                       "xmppws.sasl.failure", extra=["-2"])
-        self.assertEqual(rows, [["not-authorized", "10", "sasl"]])
+        self.assertEqual(rows, [["not-authorized", "10", STAGE["sasl"]]])
 
     def test_resource_conflict(self):
         cap = "anomaly-resource-conflict.pcapng"

@@ -11,7 +11,7 @@ import os
 import re
 import unittest
 
-from xmppws_test import ROOT, capture, column, fields, tshark
+from xmppws_test import ROOT, capture, column, fields, tshark, KIND_NAME
 
 LADDER_WIDTH = 100
 
@@ -292,7 +292,9 @@ def notifications(cap):
     out = []
     for row in fields(cap, names, "finesse && !finesse.malformed && !finesse.too_deep && !finesse.too_large"):
         assert len(row[0].split("|")) == 1, row
-        out.append({n.split(".", 1)[1]: (v.split("|")[0] if v else None) for n, v in zip(names, row)})
+        n = {n.split(".", 1)[1]: (v.split("|")[0] if v else None) for n, v in zip(names, row)}
+        n["kind"] = KIND_NAME[n["kind"]]   # the tree names what the field numbers
+        out.append(n)
     return out
 
 

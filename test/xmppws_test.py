@@ -11,6 +11,7 @@ folder. Environment (set by test/CMakeLists.txt):
 import atexit
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -116,9 +117,29 @@ def tshark(args, check=True, extra_env=None):
     return proc.stdout
 
 
+# FT_ABSOLUTE_TIME fields: -T fields prints them as "Nov 21, 2026 10:15:00.000000000 UTC" on 4.0 and
+# as "2026-11-21T10:15:00.000000000Z" from 4.4 on; fields() gives the latter on every version.
+TIME_FIELDS = {"finesse.user.state_change_time", "finesse.participant.start_time",
+               "finesse.participant.state_change_time", "finesse.system.timestamp",
+               "finesse.queue.longest_call_start"}
+
+
+def utc(value):
+    """An absolute time as -T fields prints it (UTC display), as ISO 8601 with nanoseconds."""
+    import datetime
+    if not value or re.match(r"\d{4}-\d\d-\d\dT", value):
+        return value
+    m = re.match(r"(\w{3} +\d+, \d{4} \d\d:\d\d:\d\d)\.(\d{9}) UTC$", value)
+    if not m:
+        raise ValueError("not an absolute time: %r" % value)
+    when = datetime.datetime.strptime(" ".join(m.group(1).split()), "%b %d, %Y %H:%M:%S")
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + m.group(2) + "Z"
+
+
 def fields(cap, names, display_filter=None, extra=()):
     """Rows of -T fields output, one list of values per frame that passes the
-    filter; several occurrences of a field are joined with '|'."""
+    filter; several occurrences of a field are joined with '|'; absolute
+    times (TIME_FIELDS) in one form on every version (utc())."""
     args = ["-n", "-r", capture(cap), "-T", "fields", "-E", "separator=\t", "-E", "aggregator=|",
             "-E", "occurrence=a"]
     for n in names:
@@ -127,7 +148,27 @@ def fields(cap, names, display_filter=None, extra=()):
         args += ["-Y", display_filter]
     args += list(extra)
     out = tshark(args)
-    return [line.split("\t") for line in out.splitlines()]
+    rows = [line.split("\t") for line in out.splitlines()]
+    times = [i for i, n in enumerate(names) if n in TIME_FIELDS]
+    for row in rows:
+        for i in times:
+            if i < len(row) and row[i]:
+                row[i] = "|".join(utc(v) for v in row[i].split("|"))
+    return rows
+
+
+# xmppws.stage as -T fields prints it (the number; the name is its value string)
+STAGE = {"none": "0", "stream-open": "1", "sasl": "2", "restart": "3", "bind": "4", "session": "5",
+         "established": "6", "closing": "7", "closed": "8"}
+
+# finesse.kind as -T fields prints it
+KIND = {"other": "0", "user": "1", "dialog": "2", "team": "3", "queue": "4", "system_info": "5", "api_errors": "6"}
+KIND_NAME = {v: k for k, v in KIND.items()}
+
+
+def stages(*names):
+    """The numbers -T fields prints for these stage names, '|'-joined."""
+    return "|".join(STAGE[n] for n in names)
 
 
 _version = None

@@ -71,6 +71,7 @@ NEXT = {
     "finesse.logout": "Whether the agent asked for it; forced sign-outs carry a reason code (255 after 60 s without desktop presence).",
     "finesse.malformed": "The publisher's escaping of <Update> or <data>; the 'Finesse Update' data source shows the unescaped bytes.",
     "finesse.too_deep": "What published the item: Finesse objects nest fewer than 10 levels.",
+    "finesse.bad_time": "The server or tool that wrote the notification: Finesse sends ISO 8601 UTC (2026-11-21T10:15:00.000Z).",
     "finesse.too_large": "What published the item; raise finesse.max_payload if such payloads are expected.",
     "finesse.xml_disabled": "Re-enable XML in Analyze > Enabled Protocols.",
     "finesse.unknown_data": "The object's element name: a Finesse object this dissector has no table rows for (shown as other elements).",
