@@ -160,7 +160,9 @@ xmppws_dissect_features(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
     proto_item *ti = xmppws_add_el(doc, tree, hf_features, el);
     proto_tree *st = proto_item_add_subtree(ti, ett_features);
     xml_frame_t *f;
-    wmem_list_t *offered = wmem_list_new(wmem_file_scope());
+    /* The offer is kept for the connection on the first pass only; later
+     * passes allocate nothing in file scope. */
+    wmem_list_t *offered = PINFO_FD_VISITED(doc->pinfo) ? NULL : wmem_list_new(wmem_file_scope());
 
     wmem_strbuf_append(ctx->info, "features");
     for (f = xmppws_el_child(doc, el, NULL, NULL); f; f = xmppws_el_next(doc, f, NULL, NULL)) {
@@ -175,7 +177,8 @@ xmppws_dissect_features(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
                 xmppws_add_text(doc, st, hf_features_mechanism, m, &name);
                 if (name) {
                     wmem_strbuf_append_printf(ctx->info, " %s", name);
-                    wmem_list_append(offered, wmem_strdup(wmem_file_scope(), name));
+                    if (offered)
+                        wmem_list_append(offered, wmem_strdup(wmem_file_scope(), name));
                 }
             }
             continue;
@@ -219,7 +222,7 @@ xmppws_dissect_features(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
         }
     }
     /* The latest offer is what the next <auth> is checked against. */
-    if (!PINFO_FD_VISITED(ctx->doc.pinfo) && ctx->conv && wmem_list_count(offered) > 0)
+    if (offered && ctx->conv && wmem_list_count(offered) > 0)
         ctx->conv->offered_mechanisms = offered;
 }
 
