@@ -3,26 +3,32 @@
 # building and testing the plugin against it (issue 11: 4.4 = trixie,
 # 4.6 = sid). Debian 12's own apt mirror serves both suites.
 #   bash tools/chroot.sh SUITE [DIR]     make/refresh DIR (default /var/tmp/finesse-xmpp-SUITE)
-#   bash tools/chroot.sh --mount DIR     mount proc, dev, dev/pts (idempotent)
-#   bash tools/chroot.sh --umount DIR    undo --mount
+#   bash tools/chroot.sh --mount DIR     mount proc, dev, dev/pts where not mounted; print those mounted
+#   bash tools/chroot.sh --umount DIR [WHAT...]   unmount them (default all three)
 # Must run as root. Prints the chroot's folder on its last line.
 set -euo pipefail
 
+# mounts DIR: mount what is not mounted yet; print what was mounted.
 mounts() {
   local dir=$1
-  mountpoint -q "$dir/proc"    || mount -t proc proc "$dir/proc"
-  mountpoint -q "$dir/dev"     || mount --bind /dev "$dir/dev"
-  mountpoint -q "$dir/dev/pts" || mount --bind /dev/pts "$dir/dev/pts"
+  mountpoint -q "$dir/proc"    || { mount -t proc proc "$dir/proc" && echo proc; }
+  mountpoint -q "$dir/dev"     || { mount --bind /dev "$dir/dev" && echo dev; }
+  mountpoint -q "$dir/dev/pts" || { mount --bind /dev/pts "$dir/dev/pts" && echo dev/pts; }
 }
+# umounts DIR [WHAT...]: unmount WHAT (default: all three), innermost first.
 umounts() {
   local dir=$1 m
-  for m in dev/pts dev proc src; do
+  shift
+  local what=("$@")
+  [ ${#what[@]} -gt 0 ] || what=(dev/pts dev proc)
+  for m in dev/pts dev proc; do
+    [[ " ${what[*]} " == *" $m "* ]] || continue
     if mountpoint -q "$dir/$m"; then umount "$dir/$m" || umount -l "$dir/$m"; fi
   done
 }
 case "${1:-}" in
   --mount)  mounts "$2"; exit 0 ;;
-  --umount) umounts "$2"; exit 0 ;;
+  --umount) umounts "${@:2}"; exit 0 ;;
   ""|-h|--help) sed -n '2,9p' "$0"; exit 2 ;;
 esac
 
@@ -56,8 +62,8 @@ fi
 # sid's Release file may be past its Valid-Until on the mirror.
 echo 'Acquire::Check-Valid-Until "false";' > "$dir/etc/apt/apt.conf.d/99no-check-valid-until"
 cp /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true
-mounts "$dir"
-trap 'umounts "$dir"' EXIT
+mounted=$(mounts "$dir")
+trap 'umounts "$dir" ${mounted:-none}' EXIT
 stamp="$dir/.finesse-xmpp-pkgs"
 want="${pkgs[*]}"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
