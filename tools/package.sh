@@ -45,11 +45,11 @@ check() {
   echo "checked: tshark $mm (uid $( [ "$(id -u)" -eq 0 ] && echo 65534 || id -u)) loads $(grep '^finesse-xmpp' <<<"$out" | tr '\t' ' ')"
   # The profile, and the plugin dissecting with it: the Finesse login's stages.
   install -m 644 "$top/captures/finesse-login.pcapng" "$tmp/login.pcapng"
-  out=$(cd "$tmp" && "${run[@]}" tshark -C Finesse -r "$tmp/login.pcapng" -Y xmppws -T fields -e xmppws.stage 2>&1) \
-    || { echo "tshark -C Finesse failed: $out" >&2; return 1; }
-  grep -qx established <<<"$(tr ',' '\n' <<<"$out")" \
-    || { echo "no xmppws.stage established with -C Finesse:" >&2; echo "$out" >&2; return 1; }
-  echo "checked: tshark -C Finesse dissects captures/finesse-login.pcapng ($(grep -c . <<<"$out") XMPP messages)"
+  out=$(cd "$tmp" && "${run[@]}" tshark -C Finesse -r "$tmp/login.pcapng" -Y 'xmppws.stage == "established"' \
+          -T fields -e frame.number 2>&1) || { echo "tshark -C Finesse failed: $out" >&2; return 1; }
+  grep -qx '[0-9]\+' <<<"$out" \
+    || { echo "no frame with xmppws.stage \"established\" with -C Finesse:" >&2; echo "$out" >&2; return 1; }
+  echo "checked: tshark -C Finesse dissects captures/finesse-login.pcapng ($(grep -c . <<<"$out") frames in stage \"established\")"
 }
 
 # This system's Wireshark.
@@ -58,6 +58,9 @@ here() {
   mm=$(ws_mm)
   [ -n "$mm" ] || { echo "tshark not found or version unknown" >&2; exit 1; }
   build="$top/build-pkg-$mm"
+  # A clean build each time (also: inside a chroot the tree is mounted at a
+  # path of the run's own, which an old CMake cache would not match).
+  rm -rf "$build"
   cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   cmake --build "$build" -j"$(nproc)" --target package >"$build/package.log" 2>&1 \
     || { cat "$build/package.log" >&2; exit 1; }
@@ -90,15 +93,17 @@ for v in "$@"; do
     dir=$(bash "$top/tools/chroot.sh" "$s" | tail -n 1)
   fi
   # Mount what is missing, and undo only that afterwards (someone else may
-  # be using the chroot).
-  mounted=()
-  for m in proc dev dev/pts; do mountpoint -q "$dir/$m" || mounted=("$m" "${mounted[@]}"); done
-  bash "$top/tools/chroot.sh" --mount "$dir"
-  mkdir -p "$dir/src"
-  if ! mountpoint -q "$dir/src"; then mount --bind "$top" "$dir/src"; mounted=(src "${mounted[@]}"); fi
+  # be using the chroot); this tree is seen inside at a path of this run's
+  # own, as in tools/check.sh (another checkout may be mounted at /src).
+  mounted=$(bash "$top/tools/chroot.sh" --mount "$dir")
+  mnt=/finesse-xmpp-src-$$
+  mkdir -p "$dir$mnt"
+  mount --bind "$top" "$dir$mnt"
   status=0
   chroot "$dir" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
-    bash /src/tools/package.sh --here | sed "s|^archive: /src/|archive: $top/|" || status=$?
-  for m in "${mounted[@]}"; do umount "$dir/$m" || umount -l "$dir/$m"; done
+    bash "$mnt/tools/package.sh" --here | sed "s|^archive: $mnt/|archive: $top/|" || status=$?
+  umount "$dir$mnt" || umount -l "$dir$mnt"
+  rmdir "$dir$mnt"
+  bash "$top/tools/chroot.sh" --umount "$dir" ${mounted:-none}
   [ "$status" -eq 0 ] || exit "$status"
 done
