@@ -8,9 +8,11 @@ modes, all runs alternated; time beyond start-up and peak memory.
                        [--repeat 3] [--plugins build/plugins] [--update-readme]
 
 Captures are made by bench/make-bench.py into --scratch when missing (about
-3 GB for 1M: ws-1M and tcp-1M). Each measurement is `/usr/bin/time` around
-one tshark run as nobody (tshark ignores plugin folders as root), stdout to
-/dev/null:
+3 GB for 1M: ws-1M and tcp-1M). Each measurement is one tshark run as nobody
+(tshark ignores plugin folders as root), stdout to /dev/null, timed by the
+kernel: the rusage wait4() returns for the tshark process (what /usr/bin/time
+prints; setpriv execs tshark), so nothing beyond tshark and Python is needed
+(the Debian sid chroot of Wireshark 4.6 has no /usr/bin/time):
 
   configurations  plugin    WIRESHARK_PLUGIN_DIR = the built plugins, ws-<size>
                   before    (with --before DIR) an earlier build of the plugin, the same way
@@ -50,7 +52,6 @@ CONFIGS = ("plugin", "bare", "xmpp-tcp")
 PLUGIN_CONFIGS = ("before", "plugin")
 ALL_CONFIGS = ("before", "plugin", "bare", "xmpp-tcp")
 MODES = ("fields", "V")
-TIME = "/usr/bin/time"
 
 
 def field_names(ts, protocols):
@@ -64,15 +65,21 @@ def field_names(ts, protocols):
 
 
 def measure(ts, args):
-    """(wall seconds, user+sys seconds, peak RSS in KiB) of one tshark run."""
-    fd, out = tempfile.mkstemp(prefix="time-", dir=ts.scratch)
-    os.close(fd)
-    os.chmod(out, 0o666)
-    ts.run(args, wrapper=(TIME, "-o", out, "-f", "%e %U %S %M"), stdout=subprocess.DEVNULL)
-    with open(out) as f:
-        wall, user, sys_, rss = f.read().split()[-4:]
-    os.remove(out)
-    return float(wall), float(user) + float(sys_), int(rss)
+    """(wall seconds, user+sys seconds, peak RSS in KiB) of one tshark run:
+    the rusage of the child (tshark; setpriv execs it) from wait4(), as
+    /usr/bin/time reports it."""
+    with tempfile.TemporaryFile(dir=ts.scratch) as err:
+        start = time.monotonic()
+        proc = subprocess.Popen(ts.command(args), stdout=subprocess.DEVNULL, stderr=err, env=ts.env,
+                                cwd=ts.scratch)
+        _, status, ru = os.wait4(proc.pid, 0)
+        wall = time.monotonic() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)   # reaped here: Popen must not wait again
+        if proc.returncode != 0:
+            err.seek(0)
+            raise RuntimeError("tshark %s failed (%d): %s" % (" ".join(args), proc.returncode,
+                                                              err.read().decode(errors="replace")[-2000:]))
+    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss
 
 
 def make_captures(scratch, sizes, plugins):
@@ -170,8 +177,6 @@ def main():
     else:
         repeat = {}
     repeat = {s: repeat.get(s, int(a.repeat) if ":" not in a.repeat else 3) for s in sizes}
-    if not os.path.exists(TIME):
-        sys.exit("needs %s (apt-get install time)" % TIME)
 
     results = a.results or os.path.join(a.scratch, "results.json")
     if a.table_only:

@@ -23,6 +23,7 @@ read are copied into a world-readable scratch folder first.
 """
 import argparse
 import atexit
+import calendar
 import json
 import os
 import shutil
@@ -30,6 +31,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -72,7 +74,7 @@ class Tshark:
         if plugin_dir:
             shutil.copytree(plugin_dir, plugins)
         else:
-            os.makedirs(os.path.join(plugins, "4.0", "epan"))
+            os.makedirs(plugins)   # empty, whatever the release: no plugin at all
         for dirpath, dirnames, filenames in os.walk(plugins):
             os.chmod(dirpath, 0o755)
             for f in filenames:
@@ -132,6 +134,17 @@ def _one(v):
     return v[0] if isinstance(v, list) else v
 
 
+def _epoch(v):
+    """frame.time_epoch as -T json prints it: seconds ("1795255686.297417386",
+    Wireshark 4.0) or, from 4.2 on, UTC in ISO 8601
+    ("2026-11-21T10:08:06.297417386Z")."""
+    v = str(v)
+    if "T" not in v:
+        return float(v)
+    base, _, frac = v.rstrip("Z").partition(".")
+    return calendar.timegm(time.strptime(base, "%Y-%m-%dT%H:%M:%S")) + float("0." + (frac or "0"))
+
+
 def _as_list(v):
     if v is None:
         return []
@@ -166,7 +179,7 @@ def messages(ts, capture, extra_args=()):
             direction = tree.get("xmppws.direction", "0") if isinstance(tree, dict) else "0"
             result.append(Message(
                 frame=int(_one(frame.get("frame.number", "0"))),
-                time=float(_one(frame.get("frame.time_epoch", "0"))),
+                time=_epoch(_one(frame.get("frame.time_epoch", "0"))),
                 stream=int(_one(tcp.get("tcp.stream", "-1"))),
                 src=_one(ip.get("ip.src") or ip.get("ipv6.src") or ""),
                 dst=_one(ip.get("ip.dst") or ip.get("ipv6.dst") or ""),
