@@ -17,8 +17,8 @@
  *    get_data_source_tvb(): xmppws_data_source_tvb_by_name().
  *  - 4.6: dissector_try_string_new() became dissector_try_string_with_data():
  *    xmppws_try_string_no_layer().
- *  - 4.6: iso8601_to_nstime() returns the end pointer (the length used
- *    before): xmppws_iso8601_to_nstime().
+ *  - 4.4: iso8601_to_nstime() returns the end pointer (4.0: the length
+ *    used): xmppws_iso8601_to_nstime().
  *  - 4.6: the stat_tap_ui init callback returns bool (void before):
  *    XMPPWS_STAT_TAP_INIT_RET / XMPPWS_STAT_TAP_INIT_OK / _FAIL.
  *  - 4.6: ws_log_init() lost its program-name argument (test programs
@@ -92,13 +92,14 @@ xmppws_try_string_no_layer(dissector_table_t table, const char *key, tvbuff_t *t
 }
 
 /* Parse an ISO 8601 date-time ("2026-11-21T10:15:00.000Z", RFC 3339) into
- * *t with wsutil's parser; TRUE only when the whole string is one. 4.5
- * changed iso8601_to_nstime() from returning the characters used to
- * returning the end pointer. */
+ * *t with wsutil's parser; TRUE only when the whole string is one.
+ * iso8601_to_nstime() returned the characters used in 4.0 and returns the
+ * end pointer in 4.4 and 4.6 (taken to be so from 4.1 on; 4.2 not built
+ * here). */
 static inline gboolean
 xmppws_iso8601_to_nstime(nstime_t *t, const char *s)
 {
-#if XMPPWS_WS_AT_LEAST(4, 5)
+#if XMPPWS_WS_AT_LEAST(4, 1)
     const char *end = iso8601_to_nstime(t, s, ISO8601_DATETIME_AUTO);
     return end != NULL && *end == '\0';
 #else
