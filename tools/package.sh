@@ -14,6 +14,9 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 
+cleanup=()
+trap 'rm -rf "${cleanup[@]}"' EXIT
+
 ws_mm() { tshark --version 2>/dev/null | sed -n '1s/.* \([0-9]\+\)\.\([0-9]\+\)\.[0-9]\+.*/\1.\2/p'; }
 
 # Unpack ARCHIVE into a temporary HOME, as the INSTALL note says, and run
@@ -22,8 +25,7 @@ check() {
   local archive=$1 mm tmp top_dir out
   mm=$(ws_mm)
   tmp=$(mktemp -d /tmp/finesse-xmpp-pkgcheck.XXXXXX)
-  # shellcheck disable=SC2064
-  trap "rm -rf '$tmp'" RETURN
+  cleanup+=("$tmp")
   chmod 755 "$tmp"
   tar -xzf "$archive" -C "$tmp"
   top_dir=$(basename "$archive" .tar.gz)
