@@ -10,6 +10,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tools"))
 import reference  # noqa: E402
 from xmppws_test import tshark  # noqa: E402
 
+reference.run_tshark = tshark   # the build under test, as every test runs it
+
 
 class ReadmeReference(unittest.TestCase):
     @classmethod

@@ -80,9 +80,19 @@ NEXT = {
 }
 
 
+def _tshark_sh(args):
+    return subprocess.run(["bash", os.path.join(TOP, "tools", "tshark.sh")] + list(args),
+                          capture_output=True, text=True, check=True).stdout
+
+
+# How tshark is run: tools/tshark.sh from the command line; the tests put
+# their own runner here (test_readme: the build under test, with the
+# sanitizer runtimes when it is an ASan+UBSan build).
+run_tshark = _tshark_sh
+
+
 def registered_fields():
-    out = subprocess.run(["bash", os.path.join(TOP, "tools", "tshark.sh"), "-G", "fields"],
-                         capture_output=True, text=True, check=True).stdout
+    out = run_tshark(["-G", "fields"])
     rows = []
     for line in out.splitlines():
         parts = line.split("\t")
