@@ -23,6 +23,9 @@
  *    XMPPWS_STAT_TAP_INIT_RET / XMPPWS_STAT_TAP_INIT_OK / _FAIL.
  *  - 4.6: ws_log_init() lost its program-name argument (test programs
  *    only): XMPPWS_LOG_INIT().
+ *  - 4.6, for programs that embed libwireshark (the fuzz harness; only
+ *    with XMPPWS_COMPAT_EMBEDDING defined): configuration_init(),
+ *    proto_item_fill_label(), the record setup and epan_dissect_run().
  * Releases in between (4.1, 4.3, 4.5 development series) follow the
  * release that came out of them.
  *
