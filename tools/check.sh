@@ -64,18 +64,8 @@ for v in "${versions[@]}"; do
     exit 1
   fi
   dir=$(tail -n 1 "/var/tmp/finesse-xmpp-$s.log")
-  mounted=$(bash "$top/tools/chroot.sh" --mount "$dir")
-  # This tree, seen inside the chroot at a path of this run's own (another
-  # checkout may be mounted there by an earlier or parallel run).
-  mnt=/finesse-xmpp-src-$$
-  mkdir -p "$dir$mnt"
-  mount --bind "$top" "$dir$mnt"
   status=0
-  chroot "$dir" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
-    FINESSE_XMPP_IN_CHROOT=1 bash "$mnt/tools/check.sh" --here "-$v" || status=$?
-  umount "$dir$mnt" || umount -l "$dir$mnt"
-  rmdir "$dir$mnt"
-  bash "$top/tools/chroot.sh" --umount "$dir" ${mounted:-none}
+  bash "$top/tools/chroot.sh" --run "$dir" "$top" tools/check.sh --here "-$v" || status=$?
   [ "$status" -eq 0 ] || exit "$status"
 done
 echo "== all passed: Wireshark ${versions[*]}"

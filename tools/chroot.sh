@@ -5,6 +5,7 @@
 #   bash tools/chroot.sh SUITE [DIR]     make/refresh DIR (default /var/tmp/finesse-xmpp-SUITE)
 #   bash tools/chroot.sh --mount DIR     mount proc, dev, dev/pts where not mounted; print those mounted
 #   bash tools/chroot.sh --umount DIR [WHAT...]   unmount them (default all three)
+#   bash tools/chroot.sh --run DIR TOP SCRIPT [ARGS...]   run TOP/SCRIPT inside DIR (see run())
 # Must run as root. Prints the chroot's folder on its last line.
 set -euo pipefail
 
@@ -26,7 +27,28 @@ umounts() {
     if mountpoint -q "$dir/$m"; then umount "$dir/$m" || umount -l "$dir/$m"; fi
   done
 }
+# run DIR TOP SCRIPT ARGS...: run TOP's SCRIPT (a path relative to TOP)
+# with bash inside the chroot DIR, TOP being seen there at a path of this
+# run's own (another checkout may be mounted by an earlier or parallel
+# run); mounts what is missing first and undoes only that afterwards.
+# Inside, FINESSE_XMPP_IN_CHROOT=1 and FINESSE_XMPP_HOST_TOP=TOP. Returns
+# the script's status.
+run() {
+  local dir=$1 top=$2 script=$3 mounted mnt status=0
+  shift 3
+  mounted=$(mounts "$dir")
+  mnt=/finesse-xmpp-src-$$
+  mkdir -p "$dir$mnt"
+  mount --bind "$top" "$dir$mnt"
+  chroot "$dir" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
+    FINESSE_XMPP_IN_CHROOT=1 FINESSE_XMPP_HOST_TOP="$top" bash "$mnt/$script" "$@" || status=$?
+  umount "$dir$mnt" || umount -l "$dir$mnt"
+  rmdir "$dir$mnt"
+  umounts "$dir" ${mounted:-none}
+  return "$status"
+}
 case "${1:-}" in
+  --run)    shift; run "$@"; exit $? ;;
   --mount)  mounts "$2"; exit 0 ;;
   --umount) umounts "${@:2}"; exit 0 ;;
   ""|-h|--help) sed -n '2,9p' "$0"; exit 2 ;;

@@ -69,7 +69,8 @@ here() {
   archive=$(sed -n 's/^CPack: - package: \(.*\.tar\.gz\) generated\.$/\1/p' "$build/package.log" | tail -n 1)
   [ -f "$archive" ] || { cat "$build/package.log" >&2; exit 1; }
   check "$archive"
-  echo "archive: $archive"
+  # Inside a chroot, name the archive by its path on the host.
+  echo "archive: ${FINESSE_XMPP_HOST_TOP:-$top}${archive#"$top"}"
 }
 
 case "${1:-}" in
@@ -94,18 +95,7 @@ for v in "$@"; do
   if [ ! -f "$dir/.finesse-xmpp-pkgs" ]; then
     dir=$(bash "$top/tools/chroot.sh" "$s" | tail -n 1)
   fi
-  # Mount what is missing, and undo only that afterwards (someone else may
-  # be using the chroot); this tree is seen inside at a path of this run's
-  # own, as in tools/check.sh (another checkout may be mounted at /src).
-  mounted=$(bash "$top/tools/chroot.sh" --mount "$dir")
-  mnt=/finesse-xmpp-src-$$
-  mkdir -p "$dir$mnt"
-  mount --bind "$top" "$dir$mnt"
   status=0
-  chroot "$dir" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
-    bash "$mnt/tools/package.sh" --here | sed "s|^archive: $mnt/|archive: $top/|" || status=$?
-  umount "$dir$mnt" || umount -l "$dir$mnt"
-  rmdir "$dir$mnt"
-  bash "$top/tools/chroot.sh" --umount "$dir" ${mounted:-none}
+  bash "$top/tools/chroot.sh" --run "$dir" "$top" tools/package.sh --here || status=$?
   [ "$status" -eq 0 ] || exit "$status"
 done
