@@ -68,9 +68,11 @@ pkgs=(wireshark-dev tshark wireshark cmake gcc make pkg-config python3 util-linu
       clang xvfb xdotool xclip ca-certificates)
 
 export DEBIAN_FRONTEND=noninteractive
+# The host's apt is shared with tools/deps.sh and the other suite's chroot.sh,
+# which tools/check.sh runs at the same time: one at a time (flock).
 if ! command -v debootstrap >/dev/null; then
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
+  flock /var/lock/finesse-xmpp-apt.lock sh -c \
+    'apt-get update -qq && apt-get install -y -qq --no-install-recommends debootstrap >/dev/null'
 fi
 if [ ! -x "$dir/usr/bin/apt-get" ] || [ ! -f "$dir/.finesse-xmpp-base" ]; then
   umounts "$dir" 2>/dev/null || true

@@ -23,6 +23,10 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  # tools/chroot.sh may be installing debootstrap at the same time (check.sh
+  # runs both): one apt at a time.
+  flock /var/lock/finesse-xmpp-apt.lock sh -c \
+    'apt-get update -qq && apt-get install -y -qq --no-install-recommends "$@" >/dev/null' \
+    sh "${need[@]}"
+
 fi
