@@ -24,7 +24,7 @@
  *     the object's item text, its expert infos and the one-line summary are
  *     built.
  *  5. Each decoded notification is queued to the "finesse" tap as a
- *     finesse_tap_info_t (packet-finesse-xmpp.h), which feeds
+ *     finesse_tap_info_t (packet-finesse.h), which feeds
  *     -z finesse,tree (xmppws-stats.c).
  *
  * Memory: everything lives in pinfo->pool. Time and memory are linear in the
@@ -42,14 +42,18 @@
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
 #include <epan/tap.h>
-#include <epan/conversation.h>
 #include <epan/exceptions.h>
 #include <epan/show_exception.h>
 #include <wsutil/str_util.h>
 #include <wsutil/strtoi.h>
 #include <wsutil/utf8_entities.h>
 
-#include "packet-finesse-xmpp.h"
+#include "xmppws-compat.h"
+#include "xmppws.h"
+#include "xmppws-xml.h"
+#include "xmppws-xml-scan.h"
+#include "packet-finesse.h"
+#include "finesse-stats.h"
 
 /* Default of the max_payload preference: a notification larger than this is
  * shown but not decoded. WebSocket hands over at most 256 KiB per message,
@@ -186,6 +190,8 @@ static expert_field ei_too_large = EI_INIT;
 static expert_field ei_bad_time = EI_INIT;
 static expert_field ei_xml_disabled = EI_INIT;
 static expert_field ei_unknown_data = EI_INIT;
+static expert_field ei_service_unavailable = EI_INIT;
+static expert_field ei_agent_unavailable = EI_INIT;
 
 /* ---- Known values and their meaning ------------------------------------- */
 
@@ -717,10 +723,7 @@ parse_content(finesse_ctx_t *fc, tvbuff_t *tvb, int offset, int len, xmppws_doc_
      * dissector runs when the scanner gives up, when the user wants its tree
      * shown or turned the scanner off (xmppws.fast_xml), and when it is
      * disabled (then nothing is decoded, as for the stanza around). */
-    root = wf.offset < 0 && xmppws_pref_fast_xml && !pref_show_xml_tree &&
-           xmppws_xml_enabled() ? xmppws_xml_build_tree(pinfo, doc_tvb) : NULL;
-    if (!root)
-        root = xmppws_xml_dissector_tree(pinfo, doc_tvb, pref_show_xml_tree ? fc->tree : NULL);
+    root = xmppws_xml_tree(pinfo, doc_tvb, wf.offset < 0, pref_show_xml_tree ? fc->tree : NULL);
     if (!root) {
         proto_tree_add_expert(fc->tree, pinfo, &ei_xml_disabled, doc_tvb, 0, -1);
         fc->status = ST_NO_XML;
@@ -1231,7 +1234,7 @@ dissect_notification(finesse_ctx_t *fc, tvbuff_t *tvb)
  * none: the tap counts what the packet details decode, and those carry
  * their expert info instead. At most FINESSE_MAX_TAPS_PER_FRAME per frame. */
 static void
-queue_tap(finesse_ctx_t *fc, const finesse_call_t *call)
+queue_tap(finesse_ctx_t *fc, const xmppws_pubsub_payload_t *call)
 {
     packet_info *pinfo = fc->pinfo;
     const slot_val_t *u = fc->update->s, *d = fc->data->s;
@@ -1249,7 +1252,7 @@ queue_tap(finesse_ctx_t *fc, const finesse_call_t *call)
         return;
 
     ti = wmem_new0(pinfo->pool, finesse_tap_info_t);
-    ti->conv_index = call ? call->stream : find_or_create_conversation(pinfo)->conv_index;
+    ti->stream = call ? call->stream : 0;
     ti->node = call ? call->node : NULL;
     ti->kind = val_to_str_const(obj_defs[fc->kind].kind, kind_vals, "other");
     ti->event = u[S_EVENT].value;
@@ -1269,13 +1272,13 @@ queue_tap(finesse_ctx_t *fc, const finesse_call_t *call)
 }
 
 /* Dissector "finesse": tvb = the content of a pubsub <notification/> item
- * payload as sent; data = finesse_call_t (packet-finesse-xmpp.h) or NULL.
+ * payload as sent; data = xmppws_pubsub_payload_t (xmppws.h) or NULL.
  * The summary is appended to call->summary; with NULL data (direct use, a
  * fuzzer) it goes to the Protocol and Info columns instead. */
 static int
 dissect_finesse(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    finesse_call_t *call = (finesse_call_t *)data;
+    xmppws_pubsub_payload_t *call = (xmppws_pubsub_payload_t *)data;
     finesse_ctx_t *fc = wmem_new0(pinfo->pool, finesse_ctx_t);
     proto_item *ti;
     wmem_strbuf_t *summary = wmem_strbuf_new(pinfo->pool, "Finesse");
@@ -1744,8 +1747,13 @@ proto_register_finesse(void)
         { &ei_too_large, { "finesse.too_large", PI_UNDECODED, PI_WARN,
             "Finesse notification too large; not decoded", EXPFILL } },
         { &ei_xml_disabled, { "finesse.xml_disabled", PI_UNDECODED, PI_WARN,
-            "The XML dissector is disabled, so Finesse notifications cannot be decoded: enable it in Analyze > "
-            "Enabled Protocols", EXPFILL } },
+            "The XML dissector is disabled: Finesse notifications are not decoded", EXPFILL } },
+        { &ei_service_unavailable, { "finesse.service_unavailable", PI_RESPONSE_CODE, PI_WARN,
+            "Presence unavailable from the finesse@<domain> account: the Finesse notification service is down",
+            EXPFILL } },
+        { &ei_agent_unavailable, { "finesse.agent_unavailable", PI_SEQUENCE, PI_NOTE,
+            "The desktop sent unavailable presence: unless it logs in again within 60 s, Finesse forces the agent "
+            "to LOGOUT with reason code 255", EXPFILL } },
         { &ei_unknown_data, { "finesse.unknown_data", PI_UNDECODED, PI_NOTE,
             "Finesse <data> holds an object this dissector does not know", EXPFILL } },
     };
@@ -1769,7 +1777,7 @@ proto_register_finesse(void)
 
     register_dissector("finesse", dissect_finesse, proto_finesse);
     /* one finesse_tap_info_t per decoded notification (queue_tap());
-     * -z finesse,tree in xmppws-stats.c */
+     * -z finesse,tree in finesse-stats.c */
     finesse_tap = register_tap("finesse");
 }
 
@@ -1789,11 +1797,40 @@ dissect_finesse_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *
     return TRUE;
 }
 
+/* Heuristic on xmppws's "xmppws.presence" list: what an unavailable
+ * presence means to Finesse (Finesse Web Services, "Desktop presence and
+ * forced logout"). The Finesse server's own account (finesse@<domain>)
+ * going away means the notification service is down; a desktop's own
+ * unavailable presence starts Finesse's 60-second forced-logout timer. Both
+ * are warnings or notes, not errors: a presence is a state, not a failure. */
+static xmppws_heur_ret_t
+dissect_finesse_presence(tvbuff_t *tvb _U_, packet_info *pinfo, proto_tree *tree _U_, void *data)
+{
+    const xmppws_presence_t *p = (const xmppws_presence_t *)data;
+
+    if (!p || !p->type || strcmp(p->type, "unavailable") != 0)
+        return FALSE;
+    if (p->from && g_str_has_prefix(p->from, "finesse@")) {
+        expert_add_info_format(pinfo, p->item, &ei_service_unavailable,
+                               "Presence unavailable from %s: the Finesse notification service went down or "
+                               "lost its XMPP session; desktops fail over or show an outage", p->from);
+        return TRUE;
+    }
+    if (p->direction == XMPPWS_DIR_C2S && !p->to) {
+        expert_add_info(pinfo, p->item, &ei_agent_unavailable);
+        return TRUE;
+    }
+    return FALSE;
+}
+
 void
 proto_reg_handoff_finesse(void)
 {
-    /* The XML dissector, reached through xmppws (xmppws_xml_dissector_tree). */
+    /* The XML dissector, reached through xmppws-xml.c. */
     find_dissector_add_dependency("xml", proto_finesse);
-    heur_dissector_add("xmppws.pubsub", dissect_finesse_heur, "Cisco Finesse notification (pubsub payload)",
+    heur_dissector_add(XMPPWS_PUBSUB_LIST, dissect_finesse_heur, "Cisco Finesse notification (pubsub payload)",
                        "finesse_pubsub", proto_finesse, HEURISTIC_ENABLE);
+    heur_dissector_add(XMPPWS_PRESENCE_LIST, dissect_finesse_presence, "Cisco Finesse presence",
+                       "finesse_presence", proto_finesse, HEURISTIC_ENABLE);
+    finesse_handoff_stats();
 }

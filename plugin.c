@@ -14,15 +14,12 @@
 #include <ws_version.h>
 #include <ws_symbol_export.h>
 #include "xmppws-compat.h"   /* wsutil/plugins.h where it is installed */
+#include "packet-finesse-xmpp.h"
+#include "packet-finesse.h"
 
 #ifndef PLUGIN_VERSION
 #define PLUGIN_VERSION "0.0.0"
 #endif
-
-void proto_register_xmppws(void);
-void proto_reg_handoff_xmppws(void);
-void proto_register_finesse(void);
-void proto_reg_handoff_finesse(void);
 
 WS_DLL_PUBLIC_DEF const gchar plugin_version[] = PLUGIN_VERSION;
 WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;

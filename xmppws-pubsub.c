@@ -11,7 +11,7 @@
 #include <epan/packet.h>
 #include <epan/conversation.h>
 
-#include "packet-finesse-xmpp.h"
+#include "xmppws-pubsub.h"
 
 static int hf_pubsub = -1;
 static int hf_pubsub_action = -1;
@@ -62,7 +62,7 @@ call_payload_dissectors(xmppws_ctx_t *ctx, xml_frame_t *payload, proto_tree *tre
     call.payload_ns = ns ? ns : "";
     call.payload_name = payload->name_orig_case;
     call.direction = ctx->direction;
-    call.stream = find_or_create_conversation(doc->pinfo)->conv_index;
+    call.stream = ctx->stream->index;
     call.summary = wmem_strbuf_new(doc->pinfo->pool, "");
     dissector_try_heuristic(payload_heur_list, content, doc->pinfo, tree, &hdtbl_entry, &call);
     if (wmem_strbuf_get_len(call.summary) > 0)
@@ -249,10 +249,6 @@ xmppws_register_pubsub(int proto)
 
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
-    payload_heur_list = xmppws_register_heur_list("xmppws.pubsub", "XMPP pubsub item payload", proto);
+    payload_heur_list = xmppws_register_heur_list(XMPPWS_PUBSUB_LIST, "XMPP pubsub item payload", proto);
 }
 
-void
-xmppws_handoff_pubsub(void)
-{
-}

@@ -16,7 +16,7 @@
 #include <epan/tap.h>
 #include <wsutil/strtoi.h>
 
-#include "packet-finesse-xmpp.h"
+#include "xmppws-sasl.h"
 
 static int hf_sasl_auth = -1;
 static int hf_sasl_challenge = -1;
@@ -289,7 +289,7 @@ sasl_failure_hint(const char *condition)
     return "not a condition RFC 6120 defines";
 }
 
-void
+static void
 xmppws_dissect_sasl(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
 {
     const xmppws_doc_t *doc = &ctx->doc;
@@ -414,4 +414,12 @@ xmppws_register_sasl(int proto)
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(em, ei, array_length(ei));
     credentials_tap = register_tap("credentials");
+
+    /* RFC 6120 6.4: who sends which */
+    xmppws_dispatch_add(XMPPWS_NS_SASL, "auth",      XMPPWS_KIND_SASL_AUTH,      xmppws_dissect_sasl, XMPPWS_DIR_C2S);
+    xmppws_dispatch_add(XMPPWS_NS_SASL, "challenge", XMPPWS_KIND_SASL_CHALLENGE, xmppws_dissect_sasl, XMPPWS_DIR_S2C);
+    xmppws_dispatch_add(XMPPWS_NS_SASL, "response",  XMPPWS_KIND_SASL_RESPONSE,  xmppws_dissect_sasl, XMPPWS_DIR_C2S);
+    xmppws_dispatch_add(XMPPWS_NS_SASL, "success",   XMPPWS_KIND_SASL_SUCCESS,   xmppws_dissect_sasl, XMPPWS_DIR_S2C);
+    xmppws_dispatch_add(XMPPWS_NS_SASL, "failure",   XMPPWS_KIND_SASL_FAILURE,   xmppws_dissect_sasl, XMPPWS_DIR_S2C);
+    xmppws_dispatch_add(XMPPWS_NS_SASL, "abort",     XMPPWS_KIND_SASL_ABORT,     xmppws_dissect_sasl, XMPPWS_DIR_C2S);
 }

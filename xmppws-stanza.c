@@ -12,7 +12,9 @@
 #include <epan/packet.h>
 #include <wsutil/strtoi.h>
 
-#include "packet-finesse-xmpp.h"
+#include "xmppws-stanza.h"
+#include "xmppws-stream.h"
+#include "xmppws-pubsub.h"
 
 static int hf_iq = -1;
 static int hf_iq_id = -1;
@@ -55,8 +57,7 @@ static gint ett_error = -1;
 
 static expert_field ei_bad_priority = EI_INIT;
 static expert_field ei_stanza_error = EI_INIT;
-static expert_field ei_finesse_down = EI_INIT;
-static expert_field ei_agent_unavailable = EI_INIT;
+static heur_dissector_list_t presence_list;
 
 /* The four attributes every stanza may carry (RFC 6120 8.1). */
 typedef struct {
@@ -132,7 +133,7 @@ dissect_bind(xmppws_ctx_t *ctx, xml_frame_t *bind, proto_tree *tree)
 
 static const stanza_hfs_t iq_hfs = { &hf_iq_id, &hf_iq_type, &hf_iq_from, &hf_iq_to };
 
-void
+static void
 xmppws_dissect_iq(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
 {
     const xmppws_doc_t *doc = &ctx->doc;
@@ -177,7 +178,7 @@ xmppws_dissect_iq(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
 
 static const stanza_hfs_t message_hfs = { &hf_message_id, &hf_message_type, &hf_message_from, &hf_message_to };
 
-void
+static void
 xmppws_dissect_message(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
 {
     const xmppws_doc_t *doc = &ctx->doc;
@@ -209,7 +210,7 @@ xmppws_dissect_message(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
 
 static const stanza_hfs_t presence_hfs = { &hf_presence_id, &hf_presence_type, &hf_presence_from, &hf_presence_to };
 
-void
+static void
 xmppws_dissect_presence(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
 {
     const xmppws_doc_t *doc = &ctx->doc;
@@ -217,6 +218,8 @@ xmppws_dissect_presence(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
     proto_tree *st = proto_item_add_subtree(ti, ett_stanza);
     const char *type, *from, *show = NULL;
     xml_frame_t *f;
+    xmppws_presence_t info;
+    heur_dtbl_entry_t *hdtbl_entry;
 
     add_common(ctx, el, st, &presence_hfs, &type, &from, NULL);
     wmem_strbuf_append(ctx->info, "presence");
@@ -257,15 +260,18 @@ xmppws_dissect_presence(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
     xmppws_info_kv(ctx->info, "show", show);
     xmppws_info_kv(ctx->info, "from", from);
 
-    if (type && strcmp(type, "unavailable") == 0) {
-        if (from && g_str_has_prefix(from, "finesse@"))
-            /* Finesse's own account going away: the Finesse service is down. */
-            expert_add_info_format(doc->pinfo, ti, &ei_finesse_down,
-                                   "Presence unavailable from %s: the Finesse service went down or lost its XMPP "
-                                   "session; desktops fail over or show an outage", from);
-        else if (ctx->direction == XMPPWS_DIR_C2S && !xml_get_attrib(el, "to"))
-            expert_add_info(doc->pinfo, ti, &ei_agent_unavailable);
-    }
+    /* What the presence means in a deployment (a Finesse service account
+     * going away, a desktop leaving) is for the dissectors on the
+     * "xmppws.presence" list (xmppws.h). */
+    info.type = type;
+    info.from = from;
+    info.to = xmppws_attr(doc, el, "to");
+    info.show = show;
+    info.direction = ctx->direction;
+    info.stream = ctx->stream->index;
+    info.item = ti;
+    dissector_try_heuristic(presence_list, tvb_new_subset_length(doc->tvb, el->start_offset, el->length),
+                            doc->pinfo, st, &hdtbl_entry, &info);
 }
 
 void
@@ -335,11 +341,6 @@ xmppws_register_stanza(int proto)
     static ei_register_info ei[] = {
         { &ei_stanza_error, { "xmppws.error.reported", PI_RESPONSE_CODE, PI_WARN,
             "Stanza error (RFC 6120 8.3)", EXPFILL } },
-        { &ei_finesse_down, { "xmppws.presence.finesse_unavailable", PI_RESPONSE_CODE, PI_ERROR,
-            "Presence unavailable from the finesse@<domain> user: the Finesse service is down", EXPFILL } },
-        { &ei_agent_unavailable, { "xmppws.presence.agent_unavailable", PI_SEQUENCE, PI_NOTE,
-            "The desktop sent unavailable presence: unless it logs in again within 60 s, Finesse forces the agent "
-            "to LOGOUT with reason code 255", EXPFILL } },
         { &ei_bad_priority, { "xmppws.presence.bad_priority", PI_PROTOCOL, PI_WARN,
             "Presence priority is not an integer from -128 to 127 (RFC 6121 4.7.2.3)", EXPFILL } },
     };
@@ -348,4 +349,9 @@ xmppws_register_stanza(int proto)
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(em, ei, array_length(ei));
+
+    presence_list = xmppws_register_heur_list(XMPPWS_PRESENCE_LIST, "XMPP presence interpreters", proto);
+    xmppws_dispatch_add(XMPPWS_NS_CLIENT, "iq",       XMPPWS_KIND_IQ,       xmppws_dissect_iq,       XMPPWS_DIR_UNKNOWN);
+    xmppws_dispatch_add(XMPPWS_NS_CLIENT, "message",  XMPPWS_KIND_MESSAGE,  xmppws_dissect_message,  XMPPWS_DIR_UNKNOWN);
+    xmppws_dispatch_add(XMPPWS_NS_CLIENT, "presence", XMPPWS_KIND_PRESENCE, xmppws_dissect_presence, XMPPWS_DIR_UNKNOWN);
 }

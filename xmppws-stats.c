@@ -1,6 +1,6 @@
 /* xmppws-stats.c
  * What the "xmppws" tap feeds (one xmppws_tap_info_t per top-level XMPP
- * element, queued by packet-finesse-xmpp.c):
+ * element, queued by xmppws-core.c):
  *
  *   -z xmppws,tree      Statistics > XMPP over WebSocket: a stats_tree with
  *                       messages by kind, direction and stage, SASL
@@ -12,16 +12,6 @@
  *                       tshark only: the handshake of each WebSocket
  *                       connection as a text ladder (client on the left,
  *                       server on the right), the diagram a trainer draws.
- *
- * What the "finesse" tap feeds (one finesse_tap_info_t per decoded Finesse
- * notification, queued by packet-finesse.c):
- *
- *   -z finesse,tree     Statistics > Cisco Finesse Notification: a
- *                       stats_tree with notifications by kind and event, by
- *                       source pattern (ids as {id}), solicited or not,
- *                       agent states (with their reasons) overall and per
- *                       agent, dialog states, API errors by type and
- *                       message, SystemInfo status.
  *
  * The credentials tap is fed by xmppws-sasl.c, not here.
  *
@@ -43,7 +33,8 @@
 #include <wsutil/str_util.h>
 #include <wsutil/utf8_entities.h>
 
-#include "packet-finesse-xmpp.h"
+#include "xmppws-core.h"
+#include "xmppws-stats.h"
 
 /* ---- Names ---------------------------------------------------------------- */
 
@@ -206,7 +197,7 @@ typedef struct {
 
 /* One WebSocket connection: its peers and its rows in capture order. */
 typedef struct {
-    guint32  conv_index;
+    guint32  stream;
     char    *client;               /* "addr:port", g_malloc'ed; NULL until known */
     char    *server;
     char    *peer_a;               /* the first message's source and destination */
@@ -218,7 +209,7 @@ typedef struct {
 typedef struct {
     char       *filter;            /* g_malloc'ed, or NULL */
     GPtrArray  *conns;             /* ladder_conn_t*, owns them */
-    GHashTable *by_index;          /* conv_index -> ladder_conn_t* (not owning) */
+    GHashTable *by_index;          /* stream -> ladder_conn_t* (not owning) */
 } ladder_t;
 
 /* GDestroyNotify of ladder_t.conns: frees one connection and its rows. */
@@ -265,17 +256,17 @@ ladder_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const 
 {
     ladder_t *l = (ladder_t *)tapdata;
     const xmppws_tap_info_t *ti = (const xmppws_tap_info_t *)p;
-    ladder_conn_t *c = (ladder_conn_t *)g_hash_table_lookup(l->by_index, GUINT_TO_POINTER(ti->conv_index));
+    ladder_conn_t *c = (ladder_conn_t *)g_hash_table_lookup(l->by_index, GUINT_TO_POINTER(ti->stream));
     ladder_row_t row;
 
     if (!c) {
         c = g_new0(ladder_conn_t, 1);
-        c->conv_index = ti->conv_index;
+        c->stream = ti->stream;
         c->rows = g_array_new(FALSE, TRUE, sizeof(ladder_row_t));
         c->peer_a = endpoint_str(pinfo, TRUE);
         c->peer_b = endpoint_str(pinfo, FALSE);
         g_ptr_array_add(l->conns, c);
-        g_hash_table_insert(l->by_index, GUINT_TO_POINTER(ti->conv_index), c);
+        g_hash_table_insert(l->by_index, GUINT_TO_POINTER(ti->stream), c);
     }
     if (!c->client && ti->direction != XMPPWS_DIR_UNKNOWN) {
         gboolean src_is_client = ti->direction == XMPPWS_DIR_C2S;
@@ -378,9 +369,9 @@ ladder_draw(void *tapdata)
 
         printf("----------------------------------------------------------------------------------------------------\n");
         if (c->client)
-            printf("Connection %u: client %s <-> server %s\n", c->conv_index, c->client, c->server);
+            printf("Connection %u: client %s <-> server %s\n", c->stream, c->client, c->server);
         else
-            printf("Connection %u: %s <-> %s (which side is the client is unknown)\n", c->conv_index,
+            printf("Connection %u: %s <-> %s (which side is the client is unknown)\n", c->stream,
                    c->peer_a, c->peer_b);
         printf("%u messages, first in frame %u\n\n", c->rows->len, first->frame);
         printf(" Frame      t (s) C       S Message\n");
@@ -447,163 +438,14 @@ static stat_tap_ui ladder_ui = {
     NULL
 };
 
-/* ---- -z finesse,tree ---------------------------------------------------------- */
-
-/* Characters of a free-text value (source, error message) in a node name. */
-#define FINESSE_ST_NAME_MAX 80
-
-static int st_f_kind = -1;
-static int st_f_source = -1;
-static int st_f_solicited = -1;
-static int st_f_state = -1;
-static int st_f_agent = -1;
-static int st_f_dialog = -1;
-static int st_f_error = -1;
-static int st_f_system = -1;
-
-static const char st_str_f_kind[] = "Notifications by kind and event";
-static const char st_str_f_source[] = "Notifications by source";
-static const char st_str_f_solicited[] = "Solicited (requestId) or unsolicited";
-static const char st_str_f_state[] = "Agent states (reason)";
-static const char st_str_f_agent[] = "Agent states by agent";
-static const char st_str_f_dialog[] = "Dialog states";
-static const char st_str_f_error[] = "API errors by type and message";
-static const char st_str_f_system[] = "SystemInfo status";
-
-/* stats_tree init callback of -z finesse,tree: the top-level nodes, in the
- * order they are printed. */
-static void
-finesse_tree_init(stats_tree *st)
-{
-    st_f_kind = stats_tree_create_node(st, st_str_f_kind, 0, STAT_DT_INT, TRUE);
-    st_f_source = stats_tree_create_node(st, st_str_f_source, 0, STAT_DT_INT, TRUE);
-    st_f_solicited = stats_tree_create_node(st, st_str_f_solicited, 0, STAT_DT_INT, TRUE);
-    st_f_state = stats_tree_create_node(st, st_str_f_state, 0, STAT_DT_INT, TRUE);
-    st_f_agent = stats_tree_create_node(st, st_str_f_agent, 0, STAT_DT_INT, TRUE);
-    st_f_dialog = stats_tree_create_node(st, st_str_f_dialog, 0, STAT_DT_INT, TRUE);
-    st_f_error = stats_tree_create_node(st, st_str_f_error, 0, STAT_DT_INT, TRUE);
-    st_f_system = stats_tree_create_node(st, st_str_f_system, 0, STAT_DT_INT, TRUE);
-}
-
-/* A value as a node name (pinfo->pool): control characters become spaces
- * so the text output stays one line per node, and it is cut to
- * FINESSE_ST_NAME_MAX characters. A writable copy, or NULL for NULL or "". */
-static char *
-st_name(packet_info *pinfo, const char *s)
-{
-    char *name, *p;
-
-    if (!s || !*s)
-        return NULL;
-    if (!g_utf8_validate(s, -1, NULL))
-        return wmem_strdup(pinfo->pool, "(not UTF-8)");
-    name = wmem_strdup(pinfo->pool, xmppws_cut(pinfo->pool, s, FINESSE_ST_NAME_MAX));
-    for (p = name; *p; p++) {
-        if ((guchar)*p < 0x20 || *p == 0x7f)
-            *p = ' ';
-    }
-    return name;
-}
-
-/* The pattern of an Update/source: after "/finesse/api/" (any case) the
- * segments alternate object type and id, and every id segment becomes
- * "{id}": /finesse/api/User/{id}/Dialogs, /finesse/api/Dialog/{id},
- * /finesse/api/Team/{id}/Users, /finesse/api/SystemInfo. A source without
- * "/finesse/api/" is kept as sent. pinfo->pool; NULL for NULL or "". */
-static const char *
-source_pattern(packet_info *pinfo, const char *source)
-{
-    static const char api[] = "/finesse/api/";
-    const size_t api_len = sizeof api - 1;
-    const char *p, *start = NULL;
-    wmem_strbuf_t *sb;
-    guint seg = 0;
-
-    if (!source || !*source)
-        return NULL;
-    for (p = source; *p; p++) {
-        if (g_ascii_strncasecmp(p, api, api_len) == 0) {
-            start = p + api_len;
-            break;
-        }
-    }
-    if (!start)
-        return st_name(pinfo, source);
-    sb = wmem_strbuf_new(pinfo->pool, "");
-    wmem_strbuf_append_len(sb, source, (gsize)(start - source));
-    for (p = start; ; seg++) {
-        const char *slash = strchr(p, '/');
-        gsize len = slash ? (gsize)(slash - p) : strlen(p);
-
-        if (seg % 2 == 1 && len > 0)
-            wmem_strbuf_append(sb, "{id}");
-        else
-            wmem_strbuf_append_len(sb, p, len);
-        if (!slash)
-            break;
-        wmem_strbuf_append_c(sb, '/');
-        p = slash + 1;
-    }
-    return st_name(pinfo, wmem_strbuf_get_str(sb));
-}
-
-/* stats_tree packet callback of -z finesse,tree: one call per decoded
- * Finesse notification; `p` is its finesse_tap_info_t. */
-static tap_packet_status
-finesse_tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_, const void *p,
-                    tap_flags_t flags _U_)
-{
-    const finesse_tap_info_t *ti = (const finesse_tap_info_t *)p;
-    char *event = st_name(pinfo, ti->event);
-    int id;
-
-    /* events as the Info column shows them: upper case (Finesse's own
-     * tools send "put" too) */
-    if (event)
-        ascii_strup_inplace(event);
-    id = tick_child(st, st_str_f_kind, st_f_kind, ti->kind, "other");
-    tick_stat_node(st, event ? event : "(no event)", id, FALSE);
-    tick_child(st, st_str_f_source, st_f_source, source_pattern(pinfo, ti->source), "(no source)");
-    tick_child(st, st_str_f_solicited, st_f_solicited, ti->solicited ? "solicited (requestId set)" : "unsolicited",
-               NULL);
-
-    if (ti->user_state) {
-        const char *state = st_name(pinfo, ti->user_state);
-        const char *why = st_name(pinfo, ti->reason_label);
-
-        if (!why && ti->reason_code && *ti->reason_code)
-            why = wmem_strdup_printf(pinfo->pool, "reason code %s", st_name(pinfo, ti->reason_code));
-        id = tick_child(st, st_str_f_state, st_f_state, state, NULL);
-        if (why)
-            tick_stat_node(st, why, id, FALSE);
-        id = tick_child(st, st_str_f_agent, st_f_agent, st_name(pinfo, ti->user_id), "(no login id)");
-        tick_stat_node(st, state, id, FALSE);
-    }
-    if (ti->dialog_state)
-        tick_child(st, st_str_f_dialog, st_f_dialog, st_name(pinfo, ti->dialog_state), NULL);
-    if (ti->api_error_type || ti->api_error_message || g_strcmp0(ti->kind, "api_errors") == 0) {
-        const char *msg = st_name(pinfo, ti->api_error_message);
-
-        id = tick_child(st, st_str_f_error, st_f_error, st_name(pinfo, ti->api_error_type), "(no type)");
-        tick_stat_node(st, msg ? msg : "(no message)", id, FALSE);
-    }
-    if (g_strcmp0(ti->kind, "system_info") == 0 || ti->system_status)
-        tick_child(st, st_str_f_system, st_f_system, st_name(pinfo, ti->system_status), "(no status)");
-    return TAP_PACKET_REDRAW;
-}
-
 /* ---- Registration ------------------------------------------------------------ */
 
-/* Register -z xmppws,tree (Statistics > XMPP over WebSocket in the GUI),
- * -z xmppws,ladder and -z finesse,tree (Statistics > Cisco Finesse
- * Notification; the "finesse" tap is registered by packet-finesse.c). Called
- * once, from proto_reg_handoff_xmppws(). */
+/* Register -z xmppws,tree (Statistics > XMPP over WebSocket in the GUI) and
+ * -z xmppws,ladder. Called once, from proto_reg_handoff_xmppws(). */
 void
 xmppws_handoff_stats(void)
 {
     stats_tree_register_plugin("xmppws", "xmppws", "XMPP over WebSocket", 0, xmppws_tree_packet, xmppws_tree_init,
                                NULL);
-    stats_tree_register_plugin("finesse", "finesse", "Cisco Finesse Notification", 0, finesse_tree_packet,
-                               finesse_tree_init, NULL);
     register_stat_tap_ui(&ladder_ui, NULL);
 }

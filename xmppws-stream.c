@@ -11,7 +11,7 @@
 #include <epan/packet.h>
 #include <wsutil/strtoi.h>
 
-#include "packet-finesse-xmpp.h"
+#include "xmppws-stream.h"
 
 static int hf_open = -1;
 static int hf_open_to = -1;
@@ -88,7 +88,7 @@ add_stream_attrs(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
                                      !version ? " without `version`" : "", id ? " with `id`" : "");
 }
 
-void
+static void
 xmppws_dissect_open(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
 {
     proto_item *ti = xmppws_add_el(&ctx->doc, tree, hf_open, el);
@@ -98,7 +98,7 @@ xmppws_dissect_open(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
     add_stream_attrs(ctx, el, st);
 }
 
-void
+static void
 xmppws_dissect_legacy_stream(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
 {
     proto_item *ti = xmppws_add_el(&ctx->doc, tree, hf_legacy_stream, el);
@@ -108,7 +108,7 @@ xmppws_dissect_legacy_stream(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tre
     add_stream_attrs(ctx, el, st);
 }
 
-void
+static void
 xmppws_dissect_close(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
 {
     proto_item *ti = xmppws_add_el(&ctx->doc, tree, hf_close, el);
@@ -153,16 +153,13 @@ static const feature_row_t feature_rows[] = {
     { XMPPWS_NS_CSI,       "csi",      &hf_features_csi,      "csi" },
 };
 
-void
+static void
 xmppws_dissect_features(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
 {
     const xmppws_doc_t *doc = &ctx->doc;
     proto_item *ti = xmppws_add_el(doc, tree, hf_features, el);
     proto_tree *st = proto_item_add_subtree(ti, ett_features);
     xml_frame_t *f;
-    /* The offer is kept for the connection on the first pass only; later
-     * passes allocate nothing in file scope. */
-    wmem_list_t *offered = PINFO_FD_VISITED(doc->pinfo) ? NULL : wmem_list_new(wmem_file_scope());
 
     wmem_strbuf_append(ctx->info, "features");
     for (f = xmppws_el_child(doc, el, NULL, NULL); f; f = xmppws_el_next(doc, f, NULL, NULL)) {
@@ -175,11 +172,8 @@ xmppws_dissect_features(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
                  m = xmppws_el_next(doc, m, XMPPWS_NS_SASL, "mechanism")) {
                 const char *name;
                 xmppws_add_text(doc, st, hf_features_mechanism, m, &name);
-                if (name) {
+                if (name)
                     wmem_strbuf_append_printf(ctx->info, " %s", name);
-                    if (offered)
-                        wmem_list_append(offered, wmem_strdup(wmem_file_scope(), name));
-                }
             }
             continue;
         }
@@ -221,12 +215,9 @@ xmppws_dissect_features(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
                                                ns ? ns : "");
         }
     }
-    /* The latest offer is what the next <auth> is checked against. */
-    if (offered && ctx->conv && wmem_list_count(offered) > 0)
-        ctx->conv->offered_mechanisms = offered;
 }
 
-void
+static void
 xmppws_dissect_stream_error(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
 {
     const xmppws_doc_t *doc = &ctx->doc;
@@ -263,14 +254,14 @@ xmppws_dissect_stream_error(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree
                                text ? ")" : "");
 }
 
-void
+static void
 xmppws_dissect_starttls(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
 {
     xmppws_add_el(&ctx->doc, tree, hf_starttls, el);
     wmem_strbuf_append(ctx->info, el->name_orig_case);
 }
 
-void
+static void
 xmppws_dissect_sm(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree)
 {
     proto_item *ti = proto_tree_add_string(tree, hf_sm, ctx->doc.tvb, el->start_offset, el->length,
@@ -378,4 +369,19 @@ xmppws_register_stream(int proto)
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(em, ei, array_length(ei));
+
+    xmppws_dispatch_add(XMPPWS_NS_FRAMING, "open",     XMPPWS_KIND_OPEN,          xmppws_dissect_open,          XMPPWS_DIR_UNKNOWN);
+    xmppws_dispatch_add(XMPPWS_NS_FRAMING, "close",    XMPPWS_KIND_CLOSE,         xmppws_dissect_close,         XMPPWS_DIR_UNKNOWN);
+    xmppws_dispatch_add(XMPPWS_NS_STREAMS, "stream",   XMPPWS_KIND_LEGACY_STREAM, xmppws_dissect_legacy_stream, XMPPWS_DIR_UNKNOWN);
+    xmppws_dispatch_add(XMPPWS_NS_STREAMS, "features", XMPPWS_KIND_FEATURES,      xmppws_dissect_features,      XMPPWS_DIR_S2C);
+    xmppws_dispatch_add(XMPPWS_NS_STREAMS, "error",    XMPPWS_KIND_STREAM_ERROR,  xmppws_dissect_stream_error,  XMPPWS_DIR_UNKNOWN);
+    xmppws_dispatch_add(XMPPWS_NS_TLS,     "starttls", XMPPWS_KIND_STARTTLS,      xmppws_dissect_starttls,      XMPPWS_DIR_C2S);
+    xmppws_dispatch_add(XMPPWS_NS_TLS,     "proceed",  XMPPWS_KIND_STARTTLS,      xmppws_dissect_starttls,      XMPPWS_DIR_S2C);
+    xmppws_dispatch_add(XMPPWS_NS_SM3,     "enable",   XMPPWS_KIND_SM,            xmppws_dissect_sm,            XMPPWS_DIR_C2S);
+    xmppws_dispatch_add(XMPPWS_NS_SM3,     "enabled",  XMPPWS_KIND_SM,            xmppws_dissect_sm,            XMPPWS_DIR_S2C);
+    xmppws_dispatch_add(XMPPWS_NS_SM3,     "resume",   XMPPWS_KIND_SM,            xmppws_dissect_sm,            XMPPWS_DIR_C2S);
+    xmppws_dispatch_add(XMPPWS_NS_SM3,     "resumed",  XMPPWS_KIND_SM,            xmppws_dissect_sm,            XMPPWS_DIR_S2C);
+    xmppws_dispatch_add(XMPPWS_NS_SM3,     "failed",   XMPPWS_KIND_SM,            xmppws_dissect_sm,            XMPPWS_DIR_S2C);
+    xmppws_dispatch_add(XMPPWS_NS_SM3,     "r",        XMPPWS_KIND_SM,            xmppws_dissect_sm,            XMPPWS_DIR_UNKNOWN);
+    xmppws_dispatch_add(XMPPWS_NS_SM3,     "a",        XMPPWS_KIND_SM,            xmppws_dissect_sm,            XMPPWS_DIR_UNKNOWN);
 }

@@ -1,6 +1,6 @@
 /* xmppws-tracking.c
- * Per-connection tracking of XMPP over WebSocket, built on the first pass
- * only and read on every later pass (README.dissector 2.5, conversations):
+ * Per-stream tracking of XMPP, built on the first pass only and read on
+ * every later pass (README.dissector 2.5); the core keeps the records:
  *  - the handshake stage of every element (RFC 7395 3.4-3.7, RFC 6120 4-7);
  *  - request/response pairs: iq get/set with result/error by id (RFC 6120
  *    8.2.3), SASL <auth/> with <success/>/<failure/> (6.4), <close/> with the
@@ -15,10 +15,8 @@
 #include <string.h>
 
 #include <epan/packet.h>
-#include <epan/conversation.h>
-#include <epan/proto_data.h>
 
-#include "packet-finesse-xmpp.h"
+#include "xmppws-tracking.h"
 
 static int hf_stage = -1;
 static int hf_response_in = -1;
@@ -33,7 +31,6 @@ static int hf_login_restarts = -1;
 
 static gint ett_login = -1;
 
-static expert_field ei_no_subprotocol = EI_INIT;
 static expert_field ei_second_open = EI_INIT;
 static expert_field ei_data_after_close = EI_INIT;
 static expert_field ei_no_close = EI_INIT;
@@ -62,6 +59,7 @@ static const value_string stage_vals[] = {
     { XMPPWS_STAGE_ESTABLISHED, "established" },
     { XMPPWS_STAGE_CLOSING,     "closing" },
     { XMPPWS_STAGE_CLOSED,      "closed" },
+    { XMPPWS_STAGE_UNKNOWN,     "unknown (capture started mid-session)" },
     { 0, NULL }
 };
 
@@ -81,10 +79,13 @@ xmppws_stage_name(xmppws_stage_t stage)
 #define F_STANZA_BEFORE_BIND  0x0040
 #define F_DUP_RESPONSE        0x0080
 #define F_UNSOLICITED         0x0100
-#define F_NO_SUBPROTOCOL      0x0200
 
-/* Tracking state of one connection (first pass only). */
-typedef struct xmppws_track_conv {
+/* What a stream started mid-capture cannot know: the order of its login. */
+#define F_SEQUENCE (F_SECOND_OPEN | F_STANZA_BEFORE_AUTH | F_CLOSE_AFTER_SUCCESS | F_BIND_BEFORE_AUTH | \
+                    F_STANZA_BEFORE_BIND | F_UNSOLICITED | F_SASL_UNOFFERED)
+
+/* Tracking state of one stream (first pass only). */
+typedef struct xmppws_track_stream {
     xmppws_stage_t stage;
     guint32        generation;        /* stream restarts so far: scope of iq ids */
     guint32        restarts;
@@ -96,6 +97,9 @@ typedef struct xmppws_track_conv {
     gboolean       any_close;
     gboolean       presence_seen;     /* first client presence after bind */
     gboolean       first_element;
+    gboolean       mid_session;       /* the stream's first element was not an <open/>: its start
+                                       * is not in the capture */
+    wmem_list_t   *offered_mechanisms;/* const char*, from the last <mechanisms/> */
     xmppws_kind_t  prev_kind;
     const char    *mechanism;
     const char    *bound_jid;
@@ -103,9 +107,10 @@ typedef struct xmppws_track_conv {
     gboolean       have_first_open;
     nstime_t       bind_time;
     wmem_map_t    *requests;          /* "gen|dir|id" -> xmppws_req_t */
-    guint32        last_frame;        /* the connection's last element */
-    guint32        last_key;
-} xmppws_track_conv_t;
+    guint32        last_frame;        /* the stream's last element: frame, unit, element */
+    guint32        last_msg;
+    guint32        last_el;
+} xmppws_track_stream_t;
 
 static xmppws_dir_t
 opposite(xmppws_dir_t d)
@@ -117,13 +122,13 @@ opposite(xmppws_dir_t d)
  * keys live in file scope; lookups use the packet's pool, so that answers
  * and duplicates add nothing to the file's memory. */
 static char *
-request_key(wmem_allocator_t *scope, const xmppws_track_conv_t *t, xmppws_dir_t req_dir, const char *id)
+request_key(wmem_allocator_t *scope, const xmppws_track_stream_t *t, xmppws_dir_t req_dir, const char *id)
 {
     return wmem_strdup_printf(scope, "%u|%d|%s", t->generation, (int)req_dir, id);
 }
 
 static xmppws_req_t *
-new_request(xmppws_track_conv_t *t, packet_info *pinfo, xmppws_dir_t dir, const char *id, xmppws_stage_t stage,
+new_request(xmppws_track_stream_t *t, packet_info *pinfo, xmppws_dir_t dir, const char *id, xmppws_stage_t stage,
             const char *what)
 {
     xmppws_req_t *req = wmem_new0(wmem_file_scope(), xmppws_req_t);
@@ -139,7 +144,7 @@ new_request(xmppws_track_conv_t *t, packet_info *pinfo, xmppws_dir_t dir, const 
 
 /* The element this one answers; sets the record's response links. */
 static void
-answer_request(xmppws_track_conv_t *t, xmppws_elrec_t *rec, packet_info *pinfo, xmppws_dir_t dir, const char *id)
+answer_request(xmppws_track_stream_t *t, xmppws_elrec_t *rec, packet_info *pinfo, xmppws_dir_t dir, const char *id)
 {
     char *key = request_key(pinfo->pool, t, opposite(dir), id);
     xmppws_req_t *req = (xmppws_req_t *)wmem_map_lookup(t->requests, key);
@@ -176,23 +181,35 @@ iq_payload(const xmppws_doc_t *doc, xml_frame_t *el, guint *children)
     return what;
 }
 
-/* TRUE when this frame's message arrived through TLS (wss://): TLS
- * decrypted the frame's bytes into the data source it names
- * "Decrypted TLS" (packet-tls.c). */
-gboolean
-xmppws_over_tls(packet_info *pinfo)
+/* The SASL mechanisms a <stream:features/> offers (RFC 6120 6.4.1), kept for
+ * the check of the client's <auth/>; the last offer counts. */
+static void
+note_mechanisms(xmppws_track_stream_t *t, const xmppws_doc_t *doc, xml_frame_t *features)
 {
-    return xmppws_data_source_tvb_by_name(pinfo, "Decrypted TLS") != NULL;
+    xml_frame_t *mechs = xmppws_el_child(doc, features, XMPPWS_NS_SASL, "mechanisms");
+    xml_frame_t *m;
+    wmem_list_t *offered;
+
+    if (!mechs)
+        return;
+    offered = wmem_list_new(wmem_file_scope());
+    for (m = xmppws_el_child(doc, mechs, XMPPWS_NS_SASL, "mechanism"); m;
+         m = xmppws_el_next(doc, m, XMPPWS_NS_SASL, "mechanism")) {
+        const char *name = xmppws_text(doc, m);
+        if (name)
+            wmem_list_append(offered, wmem_strdup(wmem_file_scope(), name));
+    }
+    t->offered_mechanisms = wmem_list_count(offered) > 0 ? offered : NULL;
 }
 
-/* First pass: advance the connection's state with one element. */
+/* First pass: advance the stream's state with one element. */
 static xmppws_elrec_t *
 track_first_pass(xmppws_ctx_t *ctx, xml_frame_t *el)
 {
     const xmppws_doc_t *doc = &ctx->doc;
     packet_info *pinfo = doc->pinfo;
-    xmppws_conv_t *conv = ctx->conv;
-    xmppws_track_conv_t *t = conv->track;
+    xmppws_stream_t *stream = ctx->stream;
+    xmppws_track_stream_t *t = stream->track;
     xmppws_elrec_t *rec = wmem_new0(pinfo->pool, xmppws_elrec_t);   /* kept by the caller if needed */
     xmppws_dir_t dir = ctx->direction;
     int d = (int)dir;
@@ -200,13 +217,13 @@ track_first_pass(xmppws_ctx_t *ctx, xml_frame_t *el)
                       ctx->kind == XMPPWS_KIND_PRESENCE;
 
     if (!t) {
-        t = wmem_new0(wmem_file_scope(), xmppws_track_conv_t);
+        t = wmem_new0(wmem_file_scope(), xmppws_track_stream_t);
         t->requests = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
         t->first_element = TRUE;
-        conv->track = t;
+        stream->track = t;
     }
-    if (t->first_element && conv->upgrade_seen && !conv->xmpp_subprotocol && !conv->via_transport)
-        rec->flags |= F_NO_SUBPROTOCOL;
+    if (t->first_element)
+        t->mid_session = ctx->kind != XMPPWS_KIND_OPEN && ctx->kind != XMPPWS_KIND_LEGACY_STREAM;
     t->first_element = FALSE;
 
     if (t->close_seen[d] && ctx->kind != XMPPWS_KIND_CLOSE)
@@ -240,10 +257,10 @@ track_first_pass(xmppws_ctx_t *ctx, xml_frame_t *el)
         t->stage = XMPPWS_STAGE_SASL;
         rec->stage = t->stage;
         t->mechanism = mech ? wmem_strdup(wmem_file_scope(), mech) : NULL;
-        if (mech && conv->offered_mechanisms) {
+        if (mech && t->offered_mechanisms) {
             wmem_list_frame_t *f;
             gboolean offered = FALSE;
-            for (f = wmem_list_head(conv->offered_mechanisms); f; f = wmem_list_frame_next(f))
+            for (f = wmem_list_head(t->offered_mechanisms); f; f = wmem_list_frame_next(f))
                 offered |= strcmp((const char *)wmem_list_frame_data(f), mech) == 0;
             if (!offered)
                 rec->flags |= F_SASL_UNOFFERED;
@@ -348,16 +365,27 @@ track_first_pass(xmppws_ctx_t *ctx, xml_frame_t *el)
         rec->login->restarts = t->restarts;
         nstime_delta(&rec->login->time_to_bind, &t->bind_time, &t->first_open);
     }
+    if (ctx->kind == XMPPWS_KIND_FEATURES)
+        note_mechanisms(t, doc, el);
+    if (t->mid_session) {
+        /* RFC 6120's order cannot be checked, nor the login summed up,
+         * without the stream's start; the stage is unknown until an <open/>. */
+        rec->flags &= ~F_SEQUENCE;
+        rec->login = NULL;
+        if (!t->open_seen[XMPPWS_DIR_C2S] && !t->open_seen[XMPPWS_DIR_S2C] && !t->any_close)
+            rec->stage = XMPPWS_STAGE_UNKNOWN;
+    }
     t->prev_kind = ctx->kind;
     t->last_frame = pinfo->num;
-    t->last_key = ctx->element_key;
+    t->last_msg = ctx->msg_index;
+    t->last_el = ctx->el_index;
     return rec;
 }
 
 /* The record of most elements of an established session (a pubsub event, a
- * presence): nothing of their own to remember. It is shared, never stored
- * per element, and only read. */
-static const xmppws_elrec_t plain_established = { XMPPWS_STAGE_ESTABLISHED, NULL, NULL, NULL, 0, 0, FALSE };
+ * presence): nothing of their own to remember. Shared, never stored per
+ * element, only read. */
+const xmppws_elrec_t xmppws_track_plain = { XMPPWS_STAGE_ESTABLISHED, NULL, NULL, NULL, 0, 0, FALSE };
 
 static gboolean
 is_plain_established(const xmppws_elrec_t *rec)
@@ -366,26 +394,14 @@ is_plain_established(const xmppws_elrec_t *rec)
            !rec->flags && !rec->iq_children && !rec->iq_request;
 }
 
-void
+const xmppws_elrec_t *
 xmppws_track_element(xmppws_ctx_t *ctx, xml_frame_t *el)
 {
-    packet_info *pinfo = ctx->doc.pinfo;
-    const xmppws_elrec_t *rec = (const xmppws_elrec_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_xmppws,
-                                                                          ctx->element_key);
+    xmppws_elrec_t *first = track_first_pass(ctx, el);
 
-    if (!rec && !PINFO_FD_VISITED(pinfo)) {
-        xmppws_elrec_t *first = track_first_pass(ctx, el);
-        if (is_plain_established(first)) {
-            rec = &plain_established;
-        } else {
-            xmppws_elrec_t *kept = (xmppws_elrec_t *)wmem_memdup(wmem_file_scope(), first, sizeof *first);
-            p_add_proto_data(wmem_file_scope(), pinfo, proto_xmppws, ctx->element_key, kept);
-            rec = kept;
-        }
-    } else if (!rec) {
-        rec = &plain_established;    /* not stored on the first pass */
-    }
-    ctx->rec = rec;
+    if (is_plain_established(first))
+        return &xmppws_track_plain;
+    return (const xmppws_elrec_t *)wmem_memdup(wmem_file_scope(), first, sizeof *first);
 }
 
 static void
@@ -422,7 +438,7 @@ xmppws_track_show(xmppws_ctx_t *ctx, xml_frame_t *el)
     const xmppws_doc_t *doc = &ctx->doc;
     packet_info *pinfo = doc->pinfo;
     const xmppws_elrec_t *rec = ctx->rec;
-    xmppws_track_conv_t *t = ctx->conv->track;
+    xmppws_track_stream_t *t = ctx->stream->track;
     proto_tree *tree = ctx->msg_tree;
     tvbuff_t *tvb = doc->tvb;
     int off = el->start_offset, len = el->length;
@@ -448,13 +464,6 @@ xmppws_track_show(xmppws_ctx_t *ctx, xml_frame_t *el)
     if (rec->login)
         add_login_summary(ctx, rec->login);
 
-    if (rec->flags & F_NO_SUBPROTOCOL)
-        /* WebSocket consults its ws.port table only when the 101 named no
-         * subprotocol: that is how we got here. */
-        proto_tree_add_expert_format(tree, pinfo, &ei_no_subprotocol, tvb, off, len,
-                                     "The WebSocket upgrade negotiated no subprotocol, not \"xmpp\" (RFC 7395 "
-                                     "3.1): the server should have refused it or echoed Sec-WebSocket-Protocol: "
-                                     "xmpp");
     if (rec->flags & F_SECOND_OPEN)
         proto_tree_add_expert(tree, pinfo, &ei_second_open, tvb, off, len);
     if (rec->flags & F_DATA_AFTER_CLOSE)
@@ -505,7 +514,8 @@ xmppws_track_show(xmppws_ctx_t *ctx, xml_frame_t *el)
                                        "the peer did not answer before the capture or the connection ended",
                                        ctx->kind == XMPPWS_KIND_SASL_AUTH ? "SASL <auth/>" : "iq get/set");
         }
-        if (t && t->last_frame == pinfo->num && t->last_key == ctx->element_key && !t->any_close)
+        if (t && t->last_frame == pinfo->num && t->last_msg == ctx->msg_index && t->last_el == ctx->el_index &&
+            !t->any_close)
             proto_tree_add_expert(tree, pinfo, &ei_no_close, tvb, off, len);
     }
 }
@@ -515,7 +525,8 @@ xmppws_register_tracking(int proto)
 {
     static hf_register_info hf[] = {
         { &hf_stage, { "Handshake stage", "xmppws.stage", FT_UINT8, BASE_DEC, VALS(stage_vals), 0x0,
-            "1 stream-open, 2 sasl, 3 restart, 4 bind, 5 session, 6 established, 7 closing, 8 closed "
+            "1 stream-open, 2 sasl, 3 restart, 4 bind, 5 session, 6 established, 7 closing, 8 closed, "
+            "9 unknown (the stream's start is not in the capture) "
             "(filter by name or number: xmppws.stage == \"sasl\")", HFILL } },
         { &hf_response_in, { "Response in", "xmppws.response_in", FT_FRAMENUM, BASE_NONE,
             FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0, "Frame holding the response to this request", HFILL } },
@@ -538,8 +549,6 @@ xmppws_register_tracking(int proto)
     };
     static gint *ett[] = { &ett_login };
     static ei_register_info ei[] = {
-        { &ei_no_subprotocol, { "xmppws.no_subprotocol", PI_PROTOCOL, PI_WARN,
-            "The WebSocket upgrade did not negotiate the \"xmpp\" subprotocol (RFC 7395 3.1)", EXPFILL } },
         { &ei_second_open, { "xmppws.second_open", PI_PROTOCOL, PI_WARN,
             "Second <open/> from the same side without a stream restart (RFC 7395 3.4: a stream is opened once; "
             "it is re-opened only after SASL success, 3.7)", EXPFILL } },

@@ -26,7 +26,7 @@
 #include <wsutil/str_util.h>
 #include <wsutil/wmem/wmem_strutl.h>
 
-#include "packet-finesse-xmpp.h"
+#include "xmppws-xml-scan.h"
 
 /* XML 1.0 2.3 S: white space. */
 static gboolean
@@ -51,21 +51,24 @@ is_name_char(guint8 c)
     return is_name_start(c) || g_ascii_isdigit(c) || c == '-' || c == '.';
 }
 
-/* Length of the entity or character reference at p[0] == '&' (XML 1.0 4.1;
- * only the five predefined entities of 4.6, as Finesse declares no DTD), or
- * 0 when it is not one. */
-static gsize
-reference_length(const guint8 *p, gsize n)
+/* The one reader of references (xmppws-xml-scan.h): the checker below and
+ * xmppws_xml_unescape() (xmppws-xml.c) both use it, so what is checked is
+ * what is decoded. Any number of leading zeros is allowed (XML 1.0 4.1);
+ * the value is capped at U+10FFFF while reading. */
+gsize
+xmppws_xml_reference(const guint8 *p, gsize n, gunichar *cp_out)
 {
-    static const char *const predefined[] = { "&lt;", "&gt;", "&amp;", "&quot;", "&apos;" };
+    static const struct { const char *name; gunichar c; } predefined[] = {
+        { "&lt;", '<' }, { "&gt;", '>' }, { "&amp;", '&' }, { "&quot;", '"' }, { "&apos;", '\'' },
+    };
     gsize i;
 
-    if (n >= 4 && p[1] == '#') {
+    if (n >= 4 && p[0] == '&' && p[1] == '#') {
         gboolean hex = p[2] == 'x';
         guint32 cp = 0;
         gsize j = hex ? 3 : 2, start = j;
 
-        for (; j < n && j < 12 && p[j] != ';'; j++) {
+        for (; j < n && p[j] != ';'; j++) {
             if (hex && g_ascii_isxdigit(p[j]))
                 cp = cp * 16 + (guint32)g_ascii_xdigit_value(p[j]);
             else if (!hex && g_ascii_isdigit(p[j]))
@@ -75,18 +78,23 @@ reference_length(const guint8 *p, gsize n)
             if (cp > 0x10FFFF)
                 return 0;
         }
-        if (j == start || j >= n || p[j] != ';')
+        if (j == start || j >= n)
             return 0;
         /* XML 1.0 2.2 Char */
         if (!(cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
               (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF)))
             return 0;
+        if (cp_out)
+            *cp_out = (gunichar)cp;
         return j + 1;
     }
     for (i = 0; i < G_N_ELEMENTS(predefined); i++) {
-        gsize l = strlen(predefined[i]);
-        if (n >= l && memcmp(p, predefined[i], l) == 0)
+        gsize l = strlen(predefined[i].name);
+        if (n >= l && memcmp(p, predefined[i].name, l) == 0) {
+            if (cp_out)
+                *cp_out = predefined[i].c;
             return l;
+        }
     }
     return 0;
 }
@@ -131,7 +139,7 @@ xmppws_xml_check_well_formed(const guint8 *buf, int len, xmppws_wf_t *r)
         guint8 c = buf[i];
 
         if (c == '&') {
-            gsize rl = reference_length(buf + i, (gsize)(len - i));
+            gsize rl = xmppws_xml_reference(buf + i, (gsize)(len - i), NULL);
             if (depth == 0)
                 WF_FAIL(i, "a reference outside the root element");
             if (rl == 0)
@@ -253,7 +261,7 @@ xmppws_xml_check_well_formed(const guint8 *buf, int len, xmppws_wf_t *r)
                     if (buf[n] == '<')
                         WF_FAIL(n, "'<' in an attribute value");
                     if (buf[n] == '&') {
-                        gsize rl = reference_length(buf + n, (gsize)(len - n));
+                        gsize rl = xmppws_xml_reference(buf + n, (gsize)(len - n), NULL);
                         if (rl == 0)
                             WF_FAIL(n, "'&' that starts no valid entity or character reference");
                         n += (int)rl;

@@ -16,7 +16,10 @@
 #include <wsutil/str_util.h>
 #include <wsutil/utf8_entities.h>
 
-#include "packet-finesse-xmpp.h"
+#include "xmppws-compat.h"
+#include "xmppws.h"
+#include "xmppws-xml.h"
+#include "xmppws-xml-scan.h"
 
 #define XML_NS_XML "http://www.w3.org/XML/1998/namespace"
 #define MAX_QNAME_LEN 128    /* longer qualified names are not XMPP names */
@@ -29,11 +32,21 @@
 static dissector_table_t xml_table;
 static int proto_xml = -1;
 
+/* Preference xmppws.fast_xml: build the trees of well-formed input with the
+ * scanner (xmppws-xml-scan.c). Off, the XML dissector builds every tree
+ * (the tests compare the two). */
+static xmppws_pref_bool_t pref_fast_xml = TRUE;
+
 void
-xmppws_register_xml(int proto)
+xmppws_register_xml(int proto, module_t *module)
 {
     xml_table = register_dissector_table("xmppws.xml", "XMPP/WS element-tree builder", proto, FT_STRING,
                                          FALSE);
+    prefs_register_bool_preference(module, "fast_xml", "Tokenize well-formed messages in one pass",
+                                   "Build the element tree of well-formed messages and payloads with the "
+                                   "plugin's own scanner, which gives the same tree as Wireshark's XML "
+                                   "dissector; off, the XML dissector builds every tree",
+                                   &pref_fast_xml);
 }
 
 void
@@ -51,7 +64,7 @@ xmppws_xml_enabled(void)
     return proto_xml > 0 && proto_is_protocol_enabled(find_protocol_by_id(proto_xml));
 }
 
-xml_frame_t *
+static xml_frame_t *
 xmppws_xml_dissector_tree(packet_info *pinfo, tvbuff_t *tvb, proto_tree *show)
 {
     gboolean restore = pinfo->cinfo && col_get_writable(pinfo->cinfo, COL_PROTOCOL);
@@ -72,6 +85,30 @@ xmppws_xml_dissector_tree(packet_info *pinfo, tvbuff_t *tvb, proto_tree *show)
             col_set_writable(pinfo->cinfo, COL_PROTOCOL, TRUE);
     }
     ENDTRY;
+    return root;
+}
+
+xml_frame_t *
+xmppws_xml_tree(packet_info *pinfo, tvbuff_t *tvb, gboolean well_formed, proto_tree *show)
+{
+    xml_frame_t *root = NULL;
+
+    if (well_formed && pref_fast_xml && !show && xmppws_xml_enabled())
+        root = xmppws_xml_build_tree(pinfo, tvb);
+    if (!root)
+        root = xmppws_xml_dissector_tree(pinfo, tvb, show);
+    return root;
+}
+
+xml_frame_t *
+xmppws_xml_unit_tree(packet_info *pinfo, tvbuff_t *tvb, proto_tree *show)
+{
+    xml_frame_t *root = NULL;
+
+    if (pref_fast_xml && !show && xmppws_xml_enabled())
+        root = xmppws_xml_fast_tree(pinfo, tvb);
+    if (!root)
+        root = xmppws_xml_dissector_tree(pinfo, tvb, show);
     return root;
 }
 
@@ -339,55 +376,6 @@ xmppws_add_el(const xmppws_doc_t *doc, proto_tree *tree, int hf, xml_frame_t *el
     return proto_tree_add_item(tree, hf, doc->tvb, el->start_offset, el->length, ENC_NA);
 }
 
-/* One predefined entity or character reference at s[0] == '&' (XML 1.0 4.1,
- * 4.6). Writes its UTF-8 into out (>= 6 bytes) and returns the bytes of input
- * consumed, or 0 when it is not a valid reference. */
-static gsize
-decode_reference(const char *s, gsize len, char *out, gsize *out_len)
-{
-    static const struct { const char *name; char c; } predefined[] = {
-        { "lt;", '<' }, { "gt;", '>' }, { "amp;", '&' }, { "quot;", '"' }, { "apos;", '\'' },
-    };
-    const char *semi;
-    gsize i;
-
-    semi = memchr(s, ';', MIN(len, 12));   /* &#x10FFFF; is the longest */
-    if (!semi)
-        return 0;
-    if (len > 1 && s[1] == '#') {
-        guint64 cp = 0;
-        gboolean hex = len > 2 && s[2] == 'x';
-        const char *p = s + (hex ? 3 : 2);
-        if (p == semi)
-            return 0;
-        for (; p < semi; p++) {
-            if (hex && g_ascii_isxdigit(*p))
-                cp = cp * 16 + (guint64)g_ascii_xdigit_value(*p);
-            else if (!hex && g_ascii_isdigit(*p))
-                cp = cp * 10 + (guint64)(*p - '0');
-            else
-                return 0;
-            if (cp > 0x10FFFF)
-                return 0;
-        }
-        /* XML 1.0 2.2 Char production */
-        if (!(cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
-              (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF)))
-            return 0;
-        *out_len = (gsize)g_unichar_to_utf8((gunichar)cp, out);
-        return (gsize)(semi - s) + 1;
-    }
-    for (i = 0; i < G_N_ELEMENTS(predefined); i++) {
-        gsize n = strlen(predefined[i].name);
-        if (len > n && strncmp(s + 1, predefined[i].name, n) == 0) {
-            out[0] = predefined[i].c;
-            *out_len = 1;
-            return n + 1;
-        }
-    }
-    return 0;
-}
-
 char *
 xmppws_xml_unescape(wmem_allocator_t *scope, const char *s, gsize len, gsize *out_len, gboolean *ok)
 {
@@ -402,13 +390,16 @@ xmppws_xml_unescape(wmem_allocator_t *scope, const char *s, gsize len, gsize *ou
         gsize run = amp ? (gsize)(amp - (s + i)) : len - i;
         char ch[8];
         gsize chlen = 0, used;
+        gunichar cp = 0;
 
         memcpy(out + o, s + i, run);
         o += run;
         i += run;
         if (i >= len)
             break;
-        used = decode_reference(s + i, len - i, ch, &chlen);
+        used = xmppws_xml_reference((const guint8 *)s + i, len - i, &cp);
+        if (used)
+            chlen = (gsize)g_unichar_to_utf8(cp, ch);
         if (used == 0 || chlen > used) {
             if (ok)
                 *ok = FALSE;

@@ -21,7 +21,8 @@
 #include <epan/tvbuff.h>
 #include <wsutil/wslog.h>
 
-#include "../packet-finesse-xmpp.h"
+#include "../xmppws-compat.h"
+#include "../xmppws-xml-scan.h"
 
 typedef struct {
     const char *input;

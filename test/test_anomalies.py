@@ -37,7 +37,7 @@ EXPECTED = {
     22: {"xmppws.error.reported", PLAIN},
     23: {"xmppws.no_element", "xmppws.stray_text", "xmppws.invalid_utf8", "xmppws.utf16", PLAIN},
     24: {"xmppws.sasl.bad_base64", "xmppws.sasl.bad_plain", "xmppws.sasl.failure.reported", PLAIN},
-    25: {"xmppws.presence.finesse_unavailable", "xmppws.presence.agent_unavailable", PLAIN},
+    25: {"finesse.service_unavailable", "finesse.agent_unavailable", PLAIN},
     26: {"xmppws.unknown_element", "xmppws.presence.bad_priority", PLAIN},
     # Binary frames (RFC 7395 3.2): no expert of ours, since WebSocket (4.0 to 4.6) does not tell its
     # subdissectors the opcode; test_binary_frames_are_found_with_websocket_fields shows the filter instead.
@@ -93,7 +93,8 @@ class SyntheticAnomalies(unittest.TestCase):
         self.assertEqual(sev["xmppws.stream_error.conflict"], "Error")
         self.assertEqual(sev["xmppws.sasl.plain_cleartext"], "Warning")
         self.assertEqual(sev["xmppws.no_close"], "Note")
-        self.assertEqual(sev["xmppws.presence.agent_unavailable"], "Note")
+        self.assertEqual(sev["finesse.agent_unavailable"], "Note")
+        self.assertEqual(sev["finesse.service_unavailable"], "Warning")
 
     def test_unanswered_needs_the_whole_capture(self):
         one_pass = {e["name"] for e in expert_infos(CAP, "tcp.stream == 20", two_pass=False)}
@@ -123,11 +124,10 @@ class InsecureRedirect(unittest.TestCase):
 
 
 class XmlDisabled(unittest.TestCase):
-    def test_says_how_to_fix_it(self):
+    def test_says_what_is_missing(self):
         from xmppws_test import fields
         rows = fields("finesse-login.pcapng", ["frame.number", "_ws.col.Info", "_ws.expert.message"],
                       "xmppws.xml_disabled", extra=["--disable-protocol", "xml"])
         self.assertEqual(len(rows), 22)
         self.assertEqual(rows[0][1:], ["(XML dissector disabled)",
-                                       "The XML dissector is disabled, so XMPP cannot be dissected: enable it in "
-                                       "Analyze > Enabled Protocols"])
+                                       "The XML dissector is disabled: XMPP is not dissected"])

@@ -709,8 +709,8 @@ class Registration(unittest.TestCase):
                           extra=USER_DLT + ["--disable-protocol", "xml"])
         finally:
             shutil.rmtree(tmp, True)
-        self.assertEqual(rows, [["Finesse (XML dissector disabled)", "The XML dissector is disabled, so Finesse notifications cannot be "
-                                            "decoded: enable it in Analyze > Enabled Protocols"]])
+        self.assertEqual(rows, [["Finesse (XML dissector disabled)",
+                                 "The XML dissector is disabled: Finesse notifications are not decoded"]])
 
 if __name__ == "__main__":
     unittest.main()

@@ -104,7 +104,7 @@ class Files(unittest.TestCase):
                                                             "Agent states"]))
         with open(os.path.join(PROFILE, "heuristic_protos"), encoding="utf-8") as f:
             heur = [l.split("#")[0].strip() for l in f if l.split("#")[0].strip()]
-        self.assertEqual(heur, ["xmppws_ws,1", "xmppws_tcp,1", "xmppws_wss,1"])
+        self.assertEqual(heur, ["xmppws_ws,1", "xmppws_tcp,1"])
         # the names are heuristics tshark knows (it refuses to disable an unknown one)
         for h in heur:
             tshark(["--disable-heuristic", h.split(",")[0], "-r", capture("finesse-login.pcapng"), "-c", "1"])

@@ -32,6 +32,10 @@ def dissect(cap, extra=()):
     return out
 
 
+# Captures where nothing is XMPP as far as Wireshark can see (TLS without keys).
+NO_XMPP = {"transport-wss-nokeys.pcapng", "one-port-nokeys.pcapng"}
+
+
 class SameAsXmlDissector(unittest.TestCase):
     def test_every_capture(self):
         caps = sorted(glob.glob(os.path.join(CAPTURES, "*.pcapng")))
@@ -39,7 +43,8 @@ class SameAsXmlDissector(unittest.TestCase):
         for cap in caps:
             with self.subTest(capture=os.path.basename(cap)):
                 fast, slow = dissect(cap), dissect(cap, SLOW_XML)
-                self.assertIn("xmppws", fast)
+                if os.path.basename(cap) not in NO_XMPP:
+                    self.assertIn("xmppws", fast)
                 self.assertEqual(fast, slow)
 
     def test_with_the_xml_tree_shown(self):

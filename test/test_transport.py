@@ -14,7 +14,7 @@ import sys
 import tempfile
 import unittest
 
-from xmppws_test import CAPTURES, capture, column, experts, fields, flag
+from xmppws_test import CAPTURES, capture, column, experts, fields, flag, tshark
 
 sys.path.insert(0, CAPTURES)
 import synth  # noqa: E402  (captures/synth.py)
@@ -23,8 +23,6 @@ DOMAIN = "uccxpub.prabhat.com"
 JID = "administrator@%s/desktop" % DOMAIN
 USER_NODE = "/finesse/api/User/administrator"
 TEAM_NODE = "/finesse/api/Team/1/Users"
-PI_NOTE = 0x00400000
-PI_DECRYPTION = 0x0C000000
 
 # capture -> (messages, client to server, server to client); README table.
 EXPECTED = {
@@ -109,18 +107,16 @@ class ExactlyOnce(unittest.TestCase):
 
     def test_no_heuristic_with_upgrade(self):
         """Where the HTTP upgrade is captured, HTTP owns the connection: the
-        TCP heuristic never runs (no xmppws layer between TCP and WebSocket);
-        on wss only the ClientHello goes through the wss heuristic."""
+        TCP heuristic never runs (no xmppws layer between TCP and anything);
+        wss is TLS by port registration, not by a heuristic of ours."""
         caps = WITH_UPGRADE + [c for c in ("finesse-login.pcapng", "scram-login.pcapng")
                                if os.path.exists(os.path.join(CAPTURES, c))]
         for cap in caps:
             with self.subTest(cap=cap):
                 rows = fields(cap, ["frame.number", "frame.protocols"])
-                self.assertEqual([r[0] for r in rows if ":tcp:xmppws:websocket" in r[1]], [])
-                hello = [str(f) for f in frames(cap, "tls.handshake.type == 1")]
-                self.assertEqual([r[0] for r in rows if ":tcp:xmppws:" in r[1]], hello)
+                self.assertEqual([r[0] for r in rows if ":tcp:xmppws:" in r[1]], [])
                 if cap.startswith("transport-wss"):
-                    self.assertEqual(len(hello), 1)
+                    self.assertEqual(len(frames(cap, "tls.handshake.type == 1")), 1)
 
 
 class LoginChecks:
@@ -168,7 +164,6 @@ class WssTls12(LoginChecks, unittest.TestCase):
         self.assertEqual(column(self.CAP, "http.sec_websocket_protocol", "http.response.code == 101"), ["xmpp"])
         self.assertEqual(column(self.CAP, "xmppws.pubsub.event.node", "xmppws.pubsub.event.node"),
                          [USER_NODE, TEAM_NODE])
-        self.assertEqual(frames(self.CAP, "xmppws.tls_no_keys"), [])
 
     def test_only_warranted_warnings(self):
         """The only warning is TCP's: Prosody resets the connection after the
@@ -183,70 +178,46 @@ class WssTls13(WssTls12):
     VERSION = "0x0304"
 
 
+def our_fields():
+    """Every filter name of the plugin (protocols, fields, expert infos), from
+    tshark -G fields: a frame matches one of them exactly when the plugin
+    added something to it."""
+    names = []
+    for line in tshark(["-G", "fields"]).splitlines():
+        cols = line.split("\t")
+        if len(cols) > 2 and cols[0] in ("P", "F") and cols[2].split(".")[0] in ("xmppws", "finesse"):
+            names.append(cols[2])
+    return names
+
+
+def ours(cap, extra=()):
+    """Frames of `cap` where the plugin shows anything at all."""
+    return frames(cap, " || ".join(our_fields()), extra)
+
+
 class WssNoKeys(unittest.TestCase):
-    """wss without keys: nothing of WebSocket or XMPP, one note saying how to
-    give Wireshark the key log, on the first application data."""
+    """wss without keys (issue 13): Wireshark's TLS dissects the records (the
+    wss ports are registered as HTTP over TLS, like 443); nothing of ours is
+    shown on a connection we cannot see into."""
     CAP = "transport-wss-nokeys.pcapng"
 
-    def notes(self, cap, extra=()):
-        rows = fields(cap, ["frame.number", "_ws.expert.message", "_ws.expert.severity", "_ws.expert.group"],
-                      "xmppws.tls_no_keys", extra)
-        out = []
-        for r in rows:
-            for m, s, g in zip(r[1].split("|"), r[2].split("|"), r[3].split("|")):
-                if m.startswith("wss port"):
-                    out.append((int(r[0]), m, int(s), int(g)))
-        return out
-
-    def first_app_data(self, cap):
-        return frames(cap, "tls.record.opaque_type == 23 || tls.record.content_type == 23")[0]
-
-    def test_no_xmpp(self):
+    def test_nothing_of_ours(self):
         self.assertEqual(frames(self.CAP, "xmppws || websocket || http"), [])
+        self.assertEqual(ours(self.CAP), [])
 
-    def test_one_note_on_first_app_data(self):
-        notes = self.notes(self.CAP)
-        self.assertEqual(len(notes), 1)
-        frame, msg, sev, group = notes[0]
-        self.assertEqual(frame, self.first_app_data(self.CAP))
-        self.assertEqual((sev, group), (PI_NOTE, PI_DECRYPTION))
-        self.assertEqual(self.notes(self.CAP, ["-2"]), notes)  # decided on the first pass, shown on the second
-        self.assertEqual(
-            msg, "wss port 8445 (XMPP over WebSocket) without TLS keys: 101 and XMPP hidden. Give Wireshark the "
-                 "browser's SSLKEYLOGFILE: Edit > Preferences > Protocols > TLS > (Pre)-Master-Secret log filename "
-                 "(tls.keylog_file), or editcap --inject-secrets")
+    def test_tls_on_the_wss_port(self):
+        """Port 8445 is TLS by registration: the handshake and the records are
+        TLS's, not a heuristic's guess."""
+        self.assertEqual(fields(self.CAP, ["frame.number", "tls.handshake.type"], "tls.handshake.type == 1"),
+                         [["4", "1"]])
+        self.assertEqual(frames(self.CAP, "tls.record.opaque_type == 23 || tls.record.content_type == 23"),
+                         [f for f in frames(self.CAP, "tls") if f != 4])
 
-    def test_tls_itself_untouched(self):
-        """The wrapper only adds the note: TLS dissects the same records with
-        the wss heuristic disabled, and then there is no note."""
-        cols = ["frame.number", "tls.record.content_type", "tls.record.opaque_type", "tls.handshake.type"]
-        self.assertEqual(fields(self.CAP, cols, "tls"),
-                         fields(self.CAP, cols, "tls", ["--disable-heuristic", "xmppws_wss"]))
-        self.assertEqual(self.notes(self.CAP, ["--disable-heuristic", "xmppws_wss"]), [])
-
-    def test_not_on_other_ports(self):
-        self.assertEqual(self.notes(self.CAP, ["-o", "xmppws.wss_ports:443"]), [])
-        self.assertEqual(len(self.notes(self.CAP, ["-o", "xmppws.wss_ports:8000-9000"])), 1)
-
-    def test_tls12_note_on_the_first_request_not_the_finished(self):
-        """TLS 1.2 without keys: the encrypted Finished messages are handshake
-        records; the note goes with the first application data (the GET)."""
-        cap = without_secrets("transport-wss-tls12.pcapng", "tls12-nokeys.pcapng")
-        self.assertEqual(frames(cap, "http || xmppws"), [])
-        notes = self.notes(cap)
-        self.assertEqual([n[0] for n in notes], [self.first_app_data(cap)])
-        self.assertEqual(frames(cap, "tls.record.content_type == 23")[0], notes[0][0])
-        self.assertGreater(notes[0][0], frames(cap, "tls.record.content_type == 20")[-1])
-
-    def test_capture_after_the_handshake(self):
-        """Without the ClientHello keys cannot help: the note says so."""
-        first = self.first_app_data(self.CAP)
-        cap = editcap_range(self.CAP, first + 1, 1000, "late-tls.pcapng")
-        notes = self.notes(cap)
-        self.assertEqual(len(notes), 1)
-        self.assertEqual(notes[0][1], "wss port 8445 (XMPP over WebSocket) captured after the TLS handshake: no key "
-                                      "log can decrypt it. Capture from the connection's start with the browser's "
-                                      "SSLKEYLOGFILE (tls.keylog_file, or editcap --inject-secrets)")
+    def test_tls12_and_late_captures(self):
+        for cap in (without_secrets("transport-wss-tls12.pcapng", "tls12-nokeys.pcapng"),
+                    editcap_range(self.CAP, 12, 1000, "late-tls.pcapng")):
+            self.assertEqual(frames(cap, "http || xmppws"), [])
+            self.assertEqual(ours(cap), [])
 
 
 class LateStart(LoginChecks, unittest.TestCase):

@@ -16,8 +16,8 @@ import sys
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BEGIN, END = "<!-- fields:begin -->", "<!-- fields:end -->"
 EBEGIN, EEND = "<!-- experts:begin -->", "<!-- experts:end -->"
-SOURCES = ["packet-finesse-xmpp.c", "xmppws-xml.c", "xmppws-stream.c", "xmppws-sasl.c", "xmppws-stanza.c",
-           "xmppws-pubsub.c", "xmppws-tracking.c", "xmppws-transport.c", "packet-finesse.c", "xmppws-stats.c"]
+SOURCES = ["xmppws-core.c", "xmppws-xml.c", "xmppws-tracking.c", "xmppws-stream.c", "xmppws-sasl.c",
+           "xmppws-stanza.c", "xmppws-pubsub.c", "xmppws-websocket.c", "xmppws-tcp.c", "packet-finesse.c"]
 EI_RE = re.compile(r'\{\s*&ei_\w+,\s*\{\s*"([\w.]+)",\s*(PI_\w+),\s*(PI_\w+),\s*((?:"(?:[^"\\]|\\.)*"\s*)+),', re.S)
 SEVERITY = {"PI_ERROR": "Error", "PI_WARN": "Warning", "PI_NOTE": "Note", "PI_CHAT": "Chat", "PI_COMMENT": "Comment"}
 
@@ -61,8 +61,8 @@ NEXT = {
     "xmppws.stream_error.reported": "The condition and text: the server's log at that time says why it closed the stream.",
     "xmppws.stream_error.conflict": "Where else the same user logged in with the same resource (Finesse: another desktop tab or PC).",
     "xmppws.error.reported": "The condition; for pubsub item-not-found, that the node (user/team id) exists.",
-    "xmppws.presence.finesse_unavailable": "The Finesse server's state (CTI, Tomcat, Openfire); desktops fail over to the other node.",
-    "xmppws.presence.agent_unavailable": "Whether the desktop reconnects within 60 s; if not, expect a LOGOUT with reason 255.",
+    "finesse.service_unavailable": "The Finesse server's state (CTI, Tomcat, Openfire); desktops fail over to the other node.",
+    "finesse.agent_unavailable": "Whether the desktop reconnects within 60 s; if not, expect a LOGOUT with reason 255.",
     "xmppws.presence.bad_priority": "The sending client: priority must be -128..127.",
     "xmppws.sasl.bad_base64": "The client's SASL encoding; the server answers incorrect-encoding.",
     "xmppws.sasl.bad_plain": "The client's PLAIN encoding: authzid NUL authcid NUL password.",
@@ -76,7 +76,6 @@ NEXT = {
     "finesse.xml_disabled": "Re-enable XML in Analyze > Enabled Protocols.",
     "finesse.unknown_data": "The object's element name: a Finesse object this dissector has no table rows for (shown as other elements).",
     "xmppws.sasl.failure.reported": "The condition: not-authorized is a wrong password (or SSO token) for the authcid shown in the auth.",
-    "xmppws.tls_no_keys": "The browser's TLS key log (SSLKEYLOGFILE) for this capture; if the capture starts after the TLS handshake, capture again from the connection's start.",
 }
 
 

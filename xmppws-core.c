@@ -1,0 +1,722 @@
+/* xmppws-core.c
+ * The XMPP core: one XML unit (RFC 7395 3.3.3: one top-level element) of
+ * one stream, whatever carried it. UTF-8 check, element tree, direction,
+ * dispatch of each top-level element to the handler registered for it,
+ * tracking, the Info column and the "xmppws" tap. See xmppws-core.h and
+ * docs/design.md (the path of one message).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+
+#include <epan/packet.h>
+#include <epan/prefs.h>
+#include <epan/proto_data.h>
+#include <epan/tap.h>
+#include <wsutil/str_util.h>
+#include <wsutil/utf8_entities.h>
+
+#include "xmppws-core.h"
+#include "xmppws-tracking.h"
+
+int proto_xmppws = -1;
+
+static int hf_direction = -1;
+
+static gint ett_xmppws = -1;
+
+static expert_field ei_no_element = EI_INIT;
+static expert_field ei_xml_disabled = EI_INIT;
+static expert_field ei_unknown_element = EI_INIT;
+static expert_field ei_framing_ns = EI_INIT;
+static expert_field ei_legacy_framing = EI_INIT;
+static expert_field ei_multiple_elements = EI_INIT;
+static expert_field ei_partial_element = EI_INIT;
+static expert_field ei_undeclared_prefix = EI_INIT;
+static expert_field ei_xml_declaration = EI_INIT;
+static expert_field ei_whitespace = EI_INIT;
+static expert_field ei_stray_text = EI_INIT;
+static expert_field ei_utf16 = EI_INIT;
+static expert_field ei_invalid_utf8 = EI_INIT;
+static expert_field ei_restricted_xml = EI_INIT;
+
+
+static int xmppws_tap = -1;
+
+static xmppws_pref_bool_t pref_show_xml_tree = FALSE;
+
+/* proto_data keys under proto_xmppws: packet scope (this frame's units) and
+ * file scope (the record of unit i of the frame is XMPPWS_KEY_MSG + i). */
+#define XMPPWS_KEY_FRAME 0
+#define XMPPWS_KEY_MSG   1
+
+#define INFO_MAX_ELEMENTS 8   /* elements of one unit named in the Info column */
+
+/* Packet-scope state of one frame: the Info text of all its units. */
+typedef struct {
+    wmem_strbuf_t *info;
+    guint32        messages;
+    guint32        taps;      /* "xmppws" tap records queued for this frame */
+} frame_state_t;
+
+/* epan queues at most 5000 tap records per frame, for every tap together
+ * (epan/tap.c TAP_PACKET_QUEUE_LEN), and logs a warning for each one
+ * beyond: a unit of thousands of elements gets records for its first
+ * ones only. */
+#define XMPPWS_MAX_TAPS_PER_FRAME 1000
+
+/* File-scope record of one unit: what the first pass decided that later
+ * passes cannot work out again. Kept only for the units that need one (a
+ * direction inferred before the stream's server was known, or an element
+ * with a record of its own); all others are re-derived on every pass. */
+typedef struct {
+    xmppws_dir_t           direction;
+    guint32                n_elements;
+    const xmppws_elrec_t **elements;   /* [n_elements], NULL entries: the tracking's default */
+} msg_record_t;
+
+static const value_string direction_vals[] = {
+    { XMPPWS_DIR_UNKNOWN, "unknown" },
+    { XMPPWS_DIR_C2S,     "client to server" },
+    { XMPPWS_DIR_S2C,     "server to client" },
+    { 0, NULL }
+};
+
+/* One row per top-level element: (namespace, local name) -> handler, filled
+ * by the handler modules through xmppws_dispatch_add() at registration.
+ * `dir` is the direction the element implies (RFC 6120 4, 6), used to learn
+ * which side is the client when the transport cannot tell. */
+typedef struct {
+    const char        *ns;
+    const char        *local;
+    xmppws_kind_t      kind;
+    xmppws_handler_fn  fn;
+    xmppws_dir_t       dir;
+} dispatch_row_t;
+
+#define DISPATCH_MAX 48
+static dispatch_row_t dispatch_table[DISPATCH_MAX];
+static guint dispatch_rows;
+
+void
+xmppws_dispatch_add(const char *ns, const char *local, xmppws_kind_t kind, xmppws_handler_fn fn, xmppws_dir_t dir)
+{
+    dispatch_row_t *row;
+
+    DISSECTOR_ASSERT(dispatch_rows < DISPATCH_MAX);
+    row = &dispatch_table[dispatch_rows++];
+    row->ns = ns;
+    row->local = local;
+    row->kind = kind;
+    row->fn = fn;
+    row->dir = dir;
+}
+
+static const dispatch_row_t *
+find_row(const xmppws_doc_t *doc, xml_frame_t *el)
+{
+    guint i;
+
+    for (i = 0; i < dispatch_rows; i++) {
+        if (xmppws_el_is(doc, el, dispatch_table[i].ns, dispatch_table[i].local))
+            return &dispatch_table[i];
+    }
+    return NULL;
+}
+
+/* The row registered for (ns, local), or NULL. */
+static const dispatch_row_t *
+row_by_name(const char *ns, const char *local)
+{
+    guint i;
+
+    for (i = 0; i < dispatch_rows; i++) {
+        if (strcmp(dispatch_table[i].ns, ns) == 0 && strcmp(dispatch_table[i].local, local) == 0)
+            return &dispatch_table[i];
+    }
+    return NULL;
+}
+
+/* ---- Streams and direction ----------------------------------------------- */
+
+xmppws_stream_t *
+xmppws_stream_new(guint32 index)
+{
+    xmppws_stream_t *st = wmem_new0(wmem_file_scope(), xmppws_stream_t);
+
+    st->index = index;
+    return st;
+}
+
+xmppws_dir_t
+xmppws_stream_direction(const xmppws_stream_t *st, const packet_info *pinfo)
+{
+    if (!st->direction_known)
+        return XMPPWS_DIR_UNKNOWN;
+    if (pinfo->srcport == st->server_port && addresses_equal(&pinfo->src, &st->server_addr))
+        return XMPPWS_DIR_S2C;
+    return XMPPWS_DIR_C2S;
+}
+
+void
+xmppws_stream_set_server(xmppws_stream_t *st, packet_info *pinfo, gboolean src_is_server)
+{
+    if (st->direction_known || PINFO_FD_VISITED(pinfo))
+        return;
+    st->direction_known = TRUE;
+    if (src_is_server) {
+        st->server_port = (guint16)pinfo->srcport;
+        copy_address_wmem(wmem_file_scope(), &st->server_addr, &pinfo->src);
+    } else {
+        st->server_port = (guint16)pinfo->destport;
+        copy_address_wmem(wmem_file_scope(), &st->server_addr, &pinfo->dst);
+    }
+}
+
+/* TRUE when this frame's unit arrived through TLS (wss://): TLS decrypted
+ * the frame's bytes into the data source it names "Decrypted TLS"
+ * (packet-tls.c). */
+gboolean
+xmppws_over_tls(packet_info *pinfo)
+{
+    return xmppws_data_source_tvb_by_name(pinfo, "Decrypted TLS") != NULL;
+}
+
+/* Direction an element implies by itself (RFC 7395 3.4: the client's <open/>
+ * has `to` and no `id`; the server's has `id`). */
+static xmppws_dir_t
+implied_direction(xml_frame_t *el, const dispatch_row_t *row)
+{
+    if (!row)
+        return XMPPWS_DIR_UNKNOWN;
+    if (row->kind == XMPPWS_KIND_OPEN || row->kind == XMPPWS_KIND_LEGACY_STREAM) {
+        if (xml_get_attrib(el, "id"))
+            return XMPPWS_DIR_S2C;
+        if (xml_get_attrib(el, "to") && !xml_get_attrib(el, "from"))
+            return XMPPWS_DIR_C2S;
+        return XMPPWS_DIR_UNKNOWN;
+    }
+    return row->dir;
+}
+
+/* ---- The one marker list ------------------------------------------------- */
+
+gboolean
+xmppws_looks_like_xmpp(const guint8 *p, guint len)
+{
+    /* RFC 6120 4.8 / RFC 7395 3.3: the top-level elements a stream carries
+     * (with the legacy stream:stream / stream:features / stream:error of
+     * pre-RFC 7395 drafts), then an XMPP namespace near the start. */
+    static const char *const names[] = {
+        "open", "close", "stream:stream", "stream:features", "stream:error", "features",
+        "iq", "message", "presence", "auth", "challenge", "response", "success", "failure", "abort",
+        "starttls", "proceed", "enable", "enabled", "resume", "resumed", "failed", "r", "a",
+    };
+    static const char *const markers[] = {
+        "urn:ietf:params:xml:ns:xmpp-", XMPPWS_NS_CLIENT, XMPPWS_NS_SERVER, XMPPWS_NS_STREAMS,
+        "http://jabber.org/protocol/", "urn:xmpp:",
+    };
+    guint name_len = 0, start = 1;
+    gsize i;
+    gboolean known = FALSE;
+
+    len = MIN(len, XMPPWS_SNIFF_LEN);
+    if (len < 4 || p[0] != '<')
+        return FALSE;
+    /* An XML declaration first (NOT RECOMMENDED, RFC 7395 3.3.3, but sent). */
+    if (len > 5 && memcmp(p, "<?xml", 5) == 0) {
+        const guint8 *end = (const guint8 *)memchr(p, '>', len);
+        if (!end)
+            return FALSE;
+        start = (guint)(end - p) + 1;
+        while (start < len && g_ascii_isspace(p[start]))
+            start++;
+        if (start + 1 >= len || p[start] != '<')
+            return FALSE;
+        start++;
+    }
+    while (start + name_len < len && name_len < 20 &&
+           (g_ascii_isalpha(p[start + name_len]) || p[start + name_len] == ':'))
+        name_len++;
+    if (name_len == 0 || start + name_len >= len)
+        return FALSE;
+    switch (p[start + name_len]) {
+    case ' ': case '\t': case '\r': case '\n': case '/': case '>':
+        break;
+    default:
+        return FALSE;
+    }
+    for (i = 0; i < G_N_ELEMENTS(names) && !known; i++)
+        known = strlen(names[i]) == name_len && memcmp(names[i], p + start, name_len) == 0;
+    if (!known)
+        return FALSE;
+    for (i = 0; i < G_N_ELEMENTS(markers); i++) {
+        if (ws_memmem(p, len, markers[i], strlen(markers[i])))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* ---- One unit ------------------------------------------------------------ */
+
+/* TRUE when the element's end tag was seen, or it is an empty-element tag.
+ * The XML dissector is lenient: an element left open keeps the length of
+ * its start tag. */
+static gboolean
+element_is_closed(const xmppws_doc_t *doc, xml_frame_t *el)
+{
+    int end = el->start_offset + el->length;
+    int i;
+
+    if (el->length < 3 || end > (int)tvb_captured_length(doc->tvb))
+        return FALSE;
+    if (tvb_get_uint8(doc->tvb, end - 1) != '>')
+        return FALSE;
+    if (tvb_get_uint8(doc->tvb, end - 2) == '/')
+        return TRUE;
+    for (i = end - 2; i > el->start_offset; i--) {
+        if (tvb_get_uint8(doc->tvb, i) == '<')
+            return tvb_get_uint8(doc->tvb, i + 1) == '/';
+    }
+    return FALSE;
+}
+
+/* Message-level checks of RFC 7395 3.3.3 and 3.8 that need no history. */
+static void
+check_message(xmppws_ctx_t *ctx, xml_frame_t *root, int elements)
+{
+    tvbuff_t *tvb = ctx->doc.tvb;
+    packet_info *pinfo = ctx->doc.pinfo;
+    int len = tvb_captured_length(tvb);
+    xml_frame_t *f;
+    guint8 first, last;
+
+    if (len == 0)
+        return;
+    first = tvb_get_uint8(tvb, 0);
+    last = tvb_get_uint8(tvb, len - 1);
+    if (elements == 0 && tvb_skip_wsp(tvb, 0, len) == len) {
+        proto_tree_add_expert_format(ctx->msg_tree, pinfo, &ei_whitespace, tvb, 0, len,
+                                     "Whitespace-only message (a pre-RFC keepalive); RFC 7395 3.8 forbids "
+                                     "whitespace keepalives: use WebSocket ping or XEP-0199");
+        return;
+    }
+    if (first == ' ' || first == '\t' || first == '\r' || first == '\n' ||
+        last == ' ' || last == '\t' || last == '\r' || last == '\n')
+        proto_tree_add_expert(ctx->msg_tree, pinfo, &ei_whitespace, tvb, 0, len);
+    if (elements > 1)
+        proto_tree_add_expert_format(ctx->msg_tree, pinfo, &ei_multiple_elements, tvb, 0, len,
+                                     "%d top-level elements in one WebSocket message; RFC 7395 3.3.3 wants "
+                                     "exactly one per message (all are dissected)", elements);
+    for (f = root->first_child; f; f = f->next_sibling) {
+        if (f->type == XML_FRAME_XMPLI && f->name && g_ascii_strcasecmp(f->name, "xml") == 0) {
+            proto_tree_add_expert(ctx->msg_tree, pinfo, &ei_xml_declaration, tvb, f->start_offset, f->length);
+        } else if (f->type == XML_FRAME_XMPLI || f->type == XML_FRAME_DTD_DOCTYPE) {
+            proto_tree_add_expert_format(ctx->msg_tree, pinfo, &ei_restricted_xml, tvb, f->start_offset, f->length,
+                                         "%s in an XMPP message: RFC 6120 11.1 forbids DTDs and processing "
+                                         "instructions (entities are not expanded here); the server closes the "
+                                         "stream with restricted-xml",
+                                         f->type == XML_FRAME_DTD_DOCTYPE ? "Document type declaration" :
+                                         "Processing instruction");
+        } else if (f->type == XML_FRAME_CDATA &&
+                   tvb_skip_wsp(tvb, f->start_offset, f->length) < f->start_offset + f->length) {
+            proto_tree_add_expert(ctx->msg_tree, pinfo, &ei_stray_text, tvb, f->start_offset, f->length);
+        }
+    }
+}
+
+/* Every prefixed element and attribute of `el` must have its prefix declared
+ * in the message (RFC 7395 3.3.3). The walk is bounded: XMPP stanzas are
+ * shallow, hostile input is not. */
+#define PREFIX_CHECK_MAX_ELEMENTS 2048
+static void
+check_prefixes(xmppws_ctx_t *ctx, xml_frame_t *el)
+{
+    xml_frame_t *f = el;
+    int seen = 0;
+
+    while (f && seen++ < PREFIX_CHECK_MAX_ELEMENTS) {
+        if (f->type == XML_FRAME_TAG && !xmppws_el_ns(&ctx->doc, f)) {
+            proto_tree_add_expert_format(ctx->msg_tree, ctx->doc.pinfo, &ei_undeclared_prefix, ctx->doc.tvb,
+                                         f->start_offset, f->length,
+                                         "Namespace prefix \"%s\" of <%s> is not declared in this message "
+                                         "(RFC 7395 3.3.3: each message must declare every namespace it uses)",
+                                         xmppws_el_prefix(&ctx->doc, f), f->name_orig_case);
+            return;
+        }
+        /* depth-first over elements only */
+        if (f->first_child) {
+            f = f->first_child;
+            continue;
+        }
+        while (f && f != el && !f->next_sibling)
+            f = f->parent;
+        if (!f || f == el)
+            break;
+        f = f->next_sibling;
+    }
+}
+
+static const dispatch_row_t legacy_close_row = {
+    XMPPWS_NS_STREAMS, "stream", XMPPWS_KIND_CLOSE, NULL, XMPPWS_DIR_UNKNOWN
+};
+
+static void
+dissect_element(xmppws_ctx_t *ctx, xml_frame_t *el, const dispatch_row_t *row)
+{
+    tvbuff_t *tvb = ctx->doc.tvb;
+    packet_info *pinfo = ctx->doc.pinfo;
+    frame_state_t *fs;
+
+    ctx->kind = row ? row->kind : XMPPWS_KIND_OTHER;
+    /* Handlers note what the tap wants in ctx->tap; it is queued (and its
+     * connection looked up) only when a tap listener is attached. */
+    ctx->tap = wmem_new0(pinfo->pool, xmppws_tap_info_t);
+    ctx->tap->direction = ctx->direction;
+    ctx->tap->kind = ctx->kind;
+    if (!ctx->rec)
+        ctx->rec = xmppws_track_element(ctx, el);
+
+    if (row == &legacy_close_row) {
+        proto_tree_add_expert_format(ctx->msg_tree, pinfo, &ei_legacy_framing, tvb, el->start_offset, el->length,
+                                     "</stream:stream>: pre-RFC 7395 framing; RFC 7395 3.6 closes with "
+                                     "<close xmlns=\"" XMPPWS_NS_FRAMING "\"/>");
+        wmem_strbuf_append(ctx->info, "/stream:stream (legacy framing)");
+    } else if (!row) {
+        const char *ns = xmppws_el_ns(&ctx->doc, el);
+        proto_tree_add_expert_format(ctx->msg_tree, pinfo, &ei_unknown_element, tvb, el->start_offset, el->length,
+                                     "Element <%s xmlns=\"%s\"> is not an XMPP top-level element this "
+                                     "dissector knows (RFC 6120 4.8, RFC 7395 3.3)",
+                                     el->name_orig_case, ns ? ns : "?");
+        wmem_strbuf_append_printf(ctx->info, "%s", el->name_orig_case);
+    } else {
+        row->fn(ctx, el, ctx->msg_tree);
+        if (row->kind == XMPPWS_KIND_LEGACY_STREAM) {
+            proto_tree_add_expert(ctx->msg_tree, pinfo, &ei_legacy_framing, tvb, el->start_offset, el->length);
+        } else if ((row->kind == XMPPWS_KIND_OPEN || row->kind == XMPPWS_KIND_CLOSE) &&
+                   !xmppws_el_is(&ctx->doc, el, XMPPWS_NS_FRAMING, NULL)) {
+            const char *ns = xmppws_el_ns(&ctx->doc, el);
+            proto_tree_add_expert_format(ctx->msg_tree, pinfo, &ei_framing_ns, tvb, el->start_offset, el->length,
+                                         "<%s/> in namespace \"%s\", not \"" XMPPWS_NS_FRAMING "\" "
+                                         "(RFC 7395 3.3.2: the server answers with an invalid-namespace "
+                                         "stream error)", el->name_orig_case, ns ? ns : "(undeclared prefix)");
+        }
+        if (row->kind != XMPPWS_KIND_LEGACY_STREAM && !element_is_closed(&ctx->doc, el))
+            proto_tree_add_expert_format(ctx->msg_tree, pinfo, &ei_partial_element, tvb, el->start_offset,
+                                         el->length, "<%s> is not closed in this message: a partial element "
+                                         "(RFC 7395 3.3.3: each message is one complete element)",
+                                         el->name_orig_case);
+    }
+    check_prefixes(ctx, el);
+    xmppws_track_show(ctx, el);
+    wmem_strbuf_append(ctx->info, wmem_strbuf_get_str(ctx->info_tail));
+
+    ctx->tap->summary = wmem_strbuf_get_str(ctx->info);
+    if (ctx->rec) {
+        ctx->tap->stage = ctx->rec->stage;
+        ctx->tap->answers = ctx->rec->answers;
+        ctx->tap->request = ctx->rec->request;
+    }
+    if (!have_tap_listener(xmppws_tap))
+        return;
+    fs = (frame_state_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME);
+    if (fs && fs->taps++ < XMPPWS_MAX_TAPS_PER_FRAME) {
+        ctx->tap->stream = ctx->stream->index;
+        tap_queue_packet(xmppws_tap, pinfo, ctx->tap);
+    }
+}
+
+/* The row for element `el`; framing elements in a wrong namespace still get
+ * the framing handler (and an expert info). */
+static const dispatch_row_t *
+row_for(const xmppws_doc_t *doc, xml_frame_t *el)
+{
+    const dispatch_row_t *row = find_row(doc, el);
+
+    if (!row && el->name_orig_case) {
+        if (strcmp(el->name_orig_case, "open") == 0) {
+            row = row_by_name(XMPPWS_NS_FRAMING, "open");
+        } else if (strcmp(el->name_orig_case, "close") == 0) {
+            row = row_by_name(XMPPWS_NS_FRAMING, "close");
+        } else if (!xmppws_el_ns(doc, el)) {
+            /* Undeclared prefix (flagged elsewhere): go by the local name. */
+            guint i;
+            for (i = 0; i < dispatch_rows && !row; i++) {
+                if (strcmp(dispatch_table[i].local, el->name_orig_case) == 0)
+                    row = &dispatch_table[i];
+            }
+        }
+    }
+    return row;
+}
+
+/* The record of element `n` of a unit on a later pass: from the unit's
+ * record, else the tracking's shared default. NULL on the first pass when
+ * the unit has no record yet: the tracking makes it. */
+static const xmppws_elrec_t *
+element_record(const msg_record_t *rec, guint32 n, packet_info *pinfo)
+{
+    if (rec)
+        return rec->elements && n < rec->n_elements && rec->elements[n] ? rec->elements[n] : &xmppws_track_plain;
+    return PINFO_FD_VISITED(pinfo) ? &xmppws_track_plain : NULL;
+}
+
+/* Note element `n`'s first-pass record; TRUE when it must be kept (it is
+ * not the shared default every later pass falls back on). */
+static gboolean
+store_record(const xmppws_elrec_t **recs, guint32 n, const xmppws_elrec_t *r)
+{
+    if (!r || r == &xmppws_track_plain)
+        return FALSE;
+    recs[n] = r;
+    return TRUE;
+}
+
+int
+xmppws_dissect_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const xmppws_unit_t *unit)
+{
+    frame_state_t *fs;
+    msg_record_t *rec = NULL;
+    xmppws_ctx_t ctx;
+    proto_item *ti, *di;
+    xml_frame_t *root, *el, *first = NULL;
+    wmem_strbuf_t *summary = wmem_strbuf_new(pinfo->pool, "");
+    const xmppws_elrec_t **recs = NULL;   /* first pass: the elements' records */
+    gboolean keep = FALSE;                /* first pass: a record of this unit is needed */
+    guint32 msg_index, msg_key;
+    int elements = 0;
+
+    fs = (frame_state_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME);
+    if (!fs) {
+        fs = wmem_new0(pinfo->pool, frame_state_t);
+        fs->info = wmem_strbuf_new(pinfo->pool, "");
+        p_add_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME, fs);
+    }
+    msg_index = fs->messages++;
+    msg_key = XMPPWS_KEY_MSG + msg_index;
+
+    memset(&ctx, 0, sizeof ctx);
+    ctx.doc.tvb = tvb;
+    ctx.doc.pinfo = pinfo;
+    ctx.stream = unit->stream;
+    ctx.unit = unit;
+    ctx.msg_index = msg_index;
+
+    ti = proto_tree_add_item(tree, proto_xmppws, tvb, 0, -1, ENC_NA);
+    ctx.msg_item = ti;
+    ctx.msg_tree = proto_item_add_subtree(ti, ett_xmppws);
+
+    /* RFC 7395 3.2: text frames carry UTF-8. A UTF-16 byte-order mark would
+     * make the XML dissector parse a re-encoded copy whose offsets are not
+     * ours: show the bytes and stop. */
+    if (tvb_captured_length(tvb) >= 2 && (tvb_get_ntohs(tvb, 0) == 0xFEFF || tvb_get_ntohs(tvb, 0) == 0xFFFE)) {
+        proto_tree_add_expert(ctx.msg_tree, pinfo, &ei_utf16, tvb, 0, 2);
+        col_set_str(pinfo->cinfo, COL_PROTOCOL, "XMPP/WS");
+        wmem_strbuf_append(summary, "(UTF-16, not dissected)");
+        goto columns;
+    }
+    /* RFC 7395 3.2: UTF-8. Invalid sequences are replaced (U+FFFD) in a copy
+     * that is shown as its own data source, and everything below works on
+     * that copy: the element tree's offsets then refer to the bytes it was
+     * built from on every Wireshark version (4.4's XML dissector would
+     * otherwise re-encode by itself, and its offsets would not be ours). */
+    if (tvb_captured_length(tvb) > 0 &&
+        !g_utf8_validate((const gchar *)tvb_get_ptr(tvb, 0, -1), tvb_captured_length(tvb), NULL)) {
+        gchar *valid = g_utf8_make_valid((const gchar *)tvb_get_ptr(tvb, 0, -1), tvb_captured_length(tvb));
+        gsize n = strlen(valid);
+        tvbuff_t *repaired = tvb_new_child_real_data(tvb, (const guint8 *)wmem_memdup(pinfo->pool, valid, n),
+                                                     (guint)n, (gint)n);
+
+        g_free(valid);
+        proto_tree_add_expert(ctx.msg_tree, pinfo, &ei_invalid_utf8, tvb, 0, -1);
+        add_new_data_source(pinfo, repaired, "XMPP message (invalid UTF-8 replaced)");
+        tvb = repaired;
+        ctx.doc.tvb = tvb;
+    }
+
+    /* Tokenize: a unit that is one well-formed element (RFC 7395 3.3.3,
+     * nearly all) gets its element tree from the one-pass scanner
+     * (xmppws-xml-scan.c); anything else, or everything when the user wants
+     * the XML tree shown, from Wireshark's XML dissector (xmppws-xml.c). */
+    if (tvb_captured_length(tvb) >= 2) {
+        /* (4.0's XML dissector reads a 2-byte BOM without a length check) */
+        root = xmppws_xml_unit_tree(pinfo, tvb, pref_show_xml_tree ? ctx.msg_tree : NULL);
+    } else {
+        root = wmem_new0(pinfo->pool, xml_frame_t);   /* no element at all */
+        root->type = XML_FRAME_ROOT;
+    }
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "XMPP/WS");
+
+    if (root) {
+        for (el = root->first_child; el; el = el->next_sibling) {
+            if (el->type == XML_FRAME_TAG) {
+                if (!first)
+                    first = el;
+                elements++;
+            }
+        }
+    }
+
+    /* Direction: the transport's when it knows (WebSocket masking, the BOSH
+     * request/response), else the stream's server once known, else what the
+     * first element implies (kept in the unit's record). */
+    rec = (msg_record_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_xmppws, msg_key);
+    if (unit->direction != XMPPWS_DIR_UNKNOWN) {
+        ctx.direction = unit->direction;
+    } else if (rec) {
+        ctx.direction = rec->direction;
+    } else if (PINFO_FD_VISITED(pinfo) || ctx.stream->direction_known) {
+        ctx.direction = xmppws_stream_direction(ctx.stream, pinfo);
+    } else {
+        ctx.direction = first ? implied_direction(first, row_for(&ctx.doc, first)) : XMPPWS_DIR_UNKNOWN;
+        if (ctx.direction != XMPPWS_DIR_UNKNOWN)
+            xmppws_stream_set_server(ctx.stream, pinfo, ctx.direction == XMPPWS_DIR_S2C);
+        keep = TRUE;
+    }
+    if (!PINFO_FD_VISITED(pinfo) && elements > 0)
+        recs = wmem_alloc0_array(pinfo->pool, const xmppws_elrec_t *, elements + 1);
+    di = proto_tree_add_uint(ctx.msg_tree, hf_direction, tvb, 0, 0, ctx.direction);
+    proto_item_set_generated(di);
+
+    if (!root) {
+        proto_tree_add_expert(ctx.msg_tree, pinfo, &ei_xml_disabled, tvb, 0, -1);
+        wmem_strbuf_append(summary, "(XML dissector disabled)");
+    } else {
+        guint32 n = 0;
+        if (elements == 0 && tvb_captured_length(tvb) >= 16 && tvb_strneql(tvb, 0, "</stream:stream", 15) == 0) {
+            /* A legacy close has no element of its own: give it one. */
+            xml_frame_t *fake = wmem_new0(pinfo->pool, xml_frame_t);
+            fake->type = XML_FRAME_TAG;
+            fake->name = fake->name_orig_case = "stream";
+            fake->length = tvb_captured_length(tvb);
+            ctx.info = wmem_strbuf_new(pinfo->pool, "");
+            ctx.info_tail = wmem_strbuf_new(pinfo->pool, "");
+            ctx.el_index = 0;
+            ctx.rec = element_record(rec, 0, pinfo);
+            dissect_element(&ctx, fake, &legacy_close_row);
+            if (!PINFO_FD_VISITED(pinfo) && !rec) {
+                recs = wmem_alloc0_array(pinfo->pool, const xmppws_elrec_t *, 1);
+                keep |= store_record(recs, 0, ctx.rec);
+            }
+            wmem_strbuf_append(summary, wmem_strbuf_get_str(ctx.info));
+            elements = -1;
+        }
+        for (el = root->first_child; el; el = el->next_sibling) {
+            if (el->type != XML_FRAME_TAG)
+                continue;
+            ctx.info = wmem_strbuf_new(pinfo->pool, "");
+            ctx.info_tail = wmem_strbuf_new(pinfo->pool, "");
+            ctx.el_index = n;
+            ctx.rec = element_record(rec, n, pinfo);
+            dissect_element(&ctx, el, row_for(&ctx.doc, el));
+            if (recs && !rec)
+                keep |= store_record(recs, n, ctx.rec);
+            /* The Info column names the first elements of a batch, then counts. */
+            if (n < INFO_MAX_ELEMENTS) {
+                if (n)
+                    wmem_strbuf_append(summary, ", ");
+                wmem_strbuf_append(summary, wmem_strbuf_get_str(ctx.info));
+            } else if (n == INFO_MAX_ELEMENTS) {
+                wmem_strbuf_append_printf(summary, ", " UTF8_HORIZONTAL_ELLIPSIS " (%d elements)", elements);
+            }
+            n++;
+        }
+        if (elements >= 0)
+            check_message(&ctx, root, elements);
+        if (elements == 0) {
+            if (tvb_skip_wsp(tvb, 0, tvb_captured_length(tvb)) == (int)tvb_captured_length(tvb)) {
+                wmem_strbuf_append(summary, "(whitespace)");
+            } else {
+                proto_tree_add_expert(ctx.msg_tree, pinfo, &ei_no_element, tvb, 0, -1);
+                wmem_strbuf_append(summary, "(no XML element)");
+            }
+        }
+    }
+
+columns:
+    /* First pass: keep what later passes cannot work out again. */
+    if (keep && !rec && !PINFO_FD_VISITED(pinfo)) {
+        rec = wmem_new0(wmem_file_scope(), msg_record_t);
+        rec->direction = ctx.direction;
+        if (recs && elements != 0) {
+            rec->n_elements = elements < 0 ? 1 : (guint32)elements;
+            rec->elements = (const xmppws_elrec_t **)wmem_memdup(wmem_file_scope(), recs,
+                                                                 rec->n_elements * sizeof *recs);
+        }
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_xmppws, msg_key, rec);
+    }
+    proto_item_append_text(ti, ", %s%s", ctx.direction == XMPPWS_DIR_C2S ? "C" UTF8_RIGHTWARDS_ARROW "S: " :
+                                         ctx.direction == XMPPWS_DIR_S2C ? "S" UTF8_RIGHTWARDS_ARROW "C: " : "",
+                           wmem_strbuf_get_str(summary));
+
+    /* The transport may have written the Info column for this frame (e.g.
+     * WebSocket, for every frame it parses): ours replaces it, rebuilt from
+     * all units of the frame so far. */
+    if (wmem_strbuf_get_len(fs->info) > 0)
+        wmem_strbuf_append(fs->info, " | ");
+    wmem_strbuf_append(fs->info, wmem_strbuf_get_str(summary));
+    col_clear_fence(pinfo->cinfo, COL_INFO);
+    col_clear(pinfo->cinfo, COL_INFO);
+    col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(fs->info));
+    return tvb_captured_length(tvb);
+}
+
+void
+xmppws_register_core(int proto, module_t *module)
+{
+    static hf_register_info hf[] = {
+        { &hf_direction, { "Direction", "xmppws.direction", FT_UINT8, BASE_DEC, VALS(direction_vals), 0x0,
+            "1 = client to server, 2 = server to client: from the HTTP upgrade when captured, else inferred "
+            "from the first message whose direction RFC 7395/RFC 6120 imply", HFILL } },
+    };
+    static gint *ett[] = { &ett_xmppws };
+    static ei_register_info ei[] = {
+        { &ei_no_element, { "xmppws.no_element", PI_MALFORMED, PI_ERROR,
+            "The message holds no XML element; RFC 7395 3.3.3 wants exactly one complete element per message",
+            EXPFILL } },
+        { &ei_xml_disabled, { "xmppws.xml_disabled", PI_UNDECODED, PI_WARN,
+            "The XML dissector is disabled: XMPP is not dissected",
+            EXPFILL } },
+        { &ei_unknown_element, { "xmppws.unknown_element", PI_UNDECODED, PI_NOTE,
+            "Top-level element not known to this dissector", EXPFILL } },
+        { &ei_framing_ns, { "xmppws.framing_namespace", PI_PROTOCOL, PI_ERROR,
+            "<open/> or <close/> not in the framing namespace " XMPPWS_NS_FRAMING " (RFC 7395 3.3.2)", EXPFILL } },
+        { &ei_legacy_framing, { "xmppws.legacy_framing", PI_DEPRECATED, PI_WARN,
+            "<stream:stream>: pre-RFC 7395 framing; RFC 7395 3.4 opens with <open xmlns=\"" XMPPWS_NS_FRAMING "\"/>",
+            EXPFILL } },
+        { &ei_multiple_elements, { "xmppws.multiple_elements", PI_PROTOCOL, PI_WARN,
+            "More than one top-level element in one WebSocket message (RFC 7395 3.3.3)", EXPFILL } },
+        { &ei_partial_element, { "xmppws.partial_element", PI_MALFORMED, PI_ERROR,
+            "Element not closed in this message (RFC 7395 3.3.3)", EXPFILL } },
+        { &ei_undeclared_prefix, { "xmppws.undeclared_prefix", PI_MALFORMED, PI_ERROR,
+            "Namespace prefix not declared in the message (RFC 7395 3.3.3)", EXPFILL } },
+        { &ei_xml_declaration, { "xmppws.xml_declaration", PI_PROTOCOL, PI_NOTE,
+            "XML declaration in a message: NOT RECOMMENDED by RFC 7395 3.3.3", EXPFILL } },
+        { &ei_whitespace, { "xmppws.whitespace", PI_PROTOCOL, PI_WARN,
+            "Whitespace before or after the element: RFC 7395 3.3.3/3.8 want a message to be exactly one element",
+            EXPFILL } },
+        { &ei_restricted_xml, { "xmppws.restricted_xml", PI_PROTOCOL, PI_ERROR,
+            "DTD or processing instruction in XMPP (RFC 6120 11.1 restricted XML)", EXPFILL } },
+        { &ei_utf16, { "xmppws.utf16", PI_MALFORMED, PI_ERROR,
+            "Message starts with a UTF-16 byte-order mark: RFC 7395 3.2 requires UTF-8 text frames; not dissected",
+            EXPFILL } },
+        { &ei_invalid_utf8, { "xmppws.invalid_utf8", PI_MALFORMED, PI_ERROR,
+            "Message is not valid UTF-8 (RFC 7395 3.2, RFC 6455 8.1); invalid bytes are shown as U+FFFD", EXPFILL } },
+        { &ei_stray_text, { "xmppws.stray_text", PI_MALFORMED, PI_ERROR,
+            "Text outside any element: not well-formed XML (RFC 7395 3.3.3)", EXPFILL } },
+    };
+    expert_module_t *em;
+
+    proto_xmppws = proto;
+    proto_register_field_array(proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    em = expert_register_protocol(proto);
+    expert_register_field_array(em, ei, array_length(ei));
+
+    prefs_register_bool_preference(module, "show_xml_tree", "Show the XML tree of each message",
+                                   "Also show Wireshark's generic XML tree under each XMPP message "
+                                   "(the XMPP fields already point at their bytes)",
+                                   &pref_show_xml_tree);
+    xmppws_tap = register_tap("xmppws");
+}
+
