@@ -139,10 +139,20 @@ row_by_name(const char *ns, const char *local)
 
 /* ---- Streams and direction ----------------------------------------------- */
 
-xmppws_stream_t *
-xmppws_stream_new(guint32 index)
+wmem_allocator_t *
+xmppws_file_scope(const packet_info *pinfo)
 {
-    xmppws_stream_t *st = wmem_new0(wmem_file_scope(), xmppws_stream_t);
+    /* README.dissector 2.5: state is built on the first pass; a later pass
+     * (a GUI re-dissection, a re-filter, tshark -2) reads it and must not
+     * add to it, or every re-dissection grows the file's memory. */
+    DISSECTOR_ASSERT_HINT(!PINFO_FD_VISITED(pinfo), "xmppws: file-scope allocation after the first pass");
+    return wmem_file_scope();
+}
+
+xmppws_stream_t *
+xmppws_stream_new(packet_info *pinfo, guint32 index)
+{
+    xmppws_stream_t *st = wmem_new0(xmppws_file_scope(pinfo), xmppws_stream_t);
 
     st->index = index;
     return st;
@@ -166,10 +176,10 @@ xmppws_stream_set_server(xmppws_stream_t *st, packet_info *pinfo, gboolean src_i
     st->direction_known = TRUE;
     if (src_is_server) {
         st->server_port = (guint16)pinfo->srcport;
-        copy_address_wmem(wmem_file_scope(), &st->server_addr, &pinfo->src);
+        copy_address_wmem(xmppws_file_scope(pinfo), &st->server_addr, &pinfo->src);
     } else {
         st->server_port = (guint16)pinfo->destport;
-        copy_address_wmem(wmem_file_scope(), &st->server_addr, &pinfo->dst);
+        copy_address_wmem(xmppws_file_scope(pinfo), &st->server_addr, &pinfo->dst);
     }
 }
 
@@ -201,24 +211,20 @@ implied_direction(xml_frame_t *el, const dispatch_row_t *row)
 
 /* ---- The one marker list ------------------------------------------------- */
 
+/* RFC 6120 4.8 / RFC 7395 3.3: the top-level elements a stream carries
+ * (with the legacy stream:stream / stream:features / stream:error of
+ * pre-RFC 7395 drafts). */
+static const char *const top_level_names[] = {
+    "open", "close", "stream:stream", "stream:features", "stream:error", "features",
+    "iq", "message", "presence", "auth", "challenge", "response", "success", "failure", "abort",
+    "starttls", "proceed", "enable", "enabled", "resume", "resumed", "failed", "r", "a",
+};
+
 gboolean
-xmppws_looks_like_xmpp(const guint8 *p, guint len)
+xmppws_starts_like_xmpp(const guint8 *p, guint len)
 {
-    /* RFC 6120 4.8 / RFC 7395 3.3: the top-level elements a stream carries
-     * (with the legacy stream:stream / stream:features / stream:error of
-     * pre-RFC 7395 drafts), then an XMPP namespace near the start. */
-    static const char *const names[] = {
-        "open", "close", "stream:stream", "stream:features", "stream:error", "features",
-        "iq", "message", "presence", "auth", "challenge", "response", "success", "failure", "abort",
-        "starttls", "proceed", "enable", "enabled", "resume", "resumed", "failed", "r", "a",
-    };
-    static const char *const markers[] = {
-        "urn:ietf:params:xml:ns:xmpp-", XMPPWS_NS_CLIENT, XMPPWS_NS_SERVER, XMPPWS_NS_STREAMS,
-        "http://jabber.org/protocol/", "urn:xmpp:",
-    };
     guint name_len = 0, start = 1;
     gsize i;
-    gboolean known = FALSE;
 
     len = MIN(len, XMPPWS_SNIFF_LEN);
     if (len < 4 || p[0] != '<')
@@ -246,9 +252,26 @@ xmppws_looks_like_xmpp(const guint8 *p, guint len)
     default:
         return FALSE;
     }
-    for (i = 0; i < G_N_ELEMENTS(names) && !known; i++)
-        known = strlen(names[i]) == name_len && memcmp(names[i], p + start, name_len) == 0;
-    if (!known)
+    for (i = 0; i < G_N_ELEMENTS(top_level_names); i++) {
+        if (strlen(top_level_names[i]) == name_len && memcmp(top_level_names[i], p + start, name_len) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+gboolean
+xmppws_looks_like_xmpp(const guint8 *p, guint len)
+{
+    /* Element names such as <message> or <open> are common outside XMPP,
+     * the namespaces are not: both are required. */
+    static const char *const markers[] = {
+        "urn:ietf:params:xml:ns:xmpp-", XMPPWS_NS_CLIENT, XMPPWS_NS_SERVER, XMPPWS_NS_STREAMS,
+        "http://jabber.org/protocol/", "urn:xmpp:",
+    };
+    gsize i;
+
+    len = MIN(len, XMPPWS_SNIFF_LEN);
+    if (!xmppws_starts_like_xmpp(p, len))
         return FALSE;
     for (i = 0; i < G_N_ELEMENTS(markers); i++) {
         if (ws_memmem(p, len, markers[i], strlen(markers[i])))
@@ -409,7 +432,14 @@ dissect_element(xmppws_ctx_t *ctx, xml_frame_t *el, const dispatch_row_t *row)
     }
     check_prefixes(ctx, el);
     xmppws_track_show(ctx, el);
-    wmem_strbuf_append(ctx->info, wmem_strbuf_get_str(ctx->info_tail));
+    /* What a payload dissector made of the element leads (its meaning is
+     * what a reader looks for: "Finesse PUT User 1001 NOT_READY"); the
+     * stanza's own summary follows. */
+    if (wmem_strbuf_get_len(ctx->info_lead) > 0) {
+        wmem_strbuf_t *both = wmem_strbuf_new(pinfo->pool, wmem_strbuf_get_str(ctx->info_lead));
+        wmem_strbuf_append_printf(both, "; %s", wmem_strbuf_get_str(ctx->info));
+        ctx->info = both;
+    }
 
     ctx->tap->summary = wmem_strbuf_get_str(ctx->info);
     if (ctx->rec) {
@@ -590,7 +620,7 @@ xmppws_dissect_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const x
             fake->name = fake->name_orig_case = "stream";
             fake->length = tvb_captured_length(tvb);
             ctx.info = wmem_strbuf_new(pinfo->pool, "");
-            ctx.info_tail = wmem_strbuf_new(pinfo->pool, "");
+            ctx.info_lead = wmem_strbuf_new(pinfo->pool, "");
             ctx.el_index = 0;
             ctx.rec = element_record(rec, 0, pinfo);
             dissect_element(&ctx, fake, &legacy_close_row);
@@ -605,7 +635,7 @@ xmppws_dissect_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const x
             if (el->type != XML_FRAME_TAG)
                 continue;
             ctx.info = wmem_strbuf_new(pinfo->pool, "");
-            ctx.info_tail = wmem_strbuf_new(pinfo->pool, "");
+            ctx.info_lead = wmem_strbuf_new(pinfo->pool, "");
             ctx.el_index = n;
             ctx.rec = element_record(rec, n, pinfo);
             dissect_element(&ctx, el, row_for(&ctx.doc, el));
@@ -636,14 +666,14 @@ xmppws_dissect_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const x
 columns:
     /* First pass: keep what later passes cannot work out again. */
     if (keep && !rec && !PINFO_FD_VISITED(pinfo)) {
-        rec = wmem_new0(wmem_file_scope(), msg_record_t);
+        rec = wmem_new0(xmppws_file_scope(pinfo), msg_record_t);
         rec->direction = ctx.direction;
         if (recs && elements != 0) {
             rec->n_elements = elements < 0 ? 1 : (guint32)elements;
-            rec->elements = (const xmppws_elrec_t **)wmem_memdup(wmem_file_scope(), recs,
+            rec->elements = (const xmppws_elrec_t **)wmem_memdup(xmppws_file_scope(pinfo), recs,
                                                                  rec->n_elements * sizeof *recs);
         }
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_xmppws, msg_key, rec);
+        p_add_proto_data(xmppws_file_scope(pinfo), pinfo, proto_xmppws, msg_key, rec);
     }
     proto_item_append_text(ti, ", %s%s", ctx.direction == XMPPWS_DIR_C2S ? "C" UTF8_RIGHTWARDS_ARROW "S: " :
                                          ctx.direction == XMPPWS_DIR_S2C ? "S" UTF8_RIGHTWARDS_ARROW "C: " : "",

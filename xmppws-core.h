@@ -105,11 +105,21 @@ typedef struct xmppws_stream {
     gboolean     direction_known;
     guint16      server_port;        /* valid when direction_known */
     address      server_addr;
+    guint32      end_frame;          /* the transport saw the stream's carrier end there (TCP FIN or
+                                      * RST, WebSocket Close); 0: not in the capture */
+    gboolean     closed;             /* a <close/> was seen (RFC 7395 3.6; the tracking's) */
     struct xmppws_track_stream *track; /* xmppws-tracking.c */
 } xmppws_stream_t;
 
+/* The plugin's one way into wmem_file_scope() for allocations: throws a
+ * dissector bug (an assertion) when called on a later pass, so that state
+ * is built on the first pass only and re-dissection (GUI, re-filter,
+ * tshark -2) never grows the file's memory. Reads of file-scope proto data
+ * use wmem_file_scope() directly. */
+wmem_allocator_t *xmppws_file_scope(const packet_info *pinfo);
+
 /* A new stream (file scope) with the transport's id. First pass only. */
-xmppws_stream_t *xmppws_stream_new(guint32 index);
+xmppws_stream_t *xmppws_stream_new(packet_info *pinfo, guint32 index);
 
 /* Record that the packet's source is (or is not) the stream's server, e.g.
  * from WebSocket masking (RFC 6455 5.3: clients mask). No-op once known. */
@@ -123,6 +133,12 @@ xmppws_dir_t xmppws_stream_direction(const xmppws_stream_t *stream, const packet
  * RFC 7395 3.3.3) and an XMPP namespace appears in its first `len` bytes:
  * the one marker list every transport heuristic uses. Cheap and strict. */
 gboolean xmppws_looks_like_xmpp(const guint8 *p, guint len);
+
+/* TRUE when the unit starts with '<' and the name of an XMPP top-level
+ * element (the first half of xmppws_looks_like_xmpp(); alone, for text
+ * that cannot hold more, such as the start of a compressed message whose
+ * history is missing). */
+gboolean xmppws_starts_like_xmpp(const guint8 *p, guint len);
 
 /* How many bytes of a unit xmppws_looks_like_xmpp() wants to see. */
 #define XMPPWS_SNIFF_LEN 512
@@ -175,7 +191,7 @@ typedef struct xmppws_ctx {
     xmppws_dir_t     direction;
     xmppws_kind_t    kind;       /* set by the dispatcher before the handler runs */
     wmem_strbuf_t   *info;       /* this element's one-line summary (pinfo->pool) */
-    wmem_strbuf_t   *info_tail;  /* appended after the summary (payload summaries) */
+    wmem_strbuf_t   *info_lead;  /* payload summaries, shown before the element's own ("; ") */
     guint32          msg_index;  /* this unit's index in the frame */
     guint32          el_index;   /* this element's index in the unit */
     const xmppws_elrec_t *rec;   /* tracking record (read-only: may be shared), NULL if none */

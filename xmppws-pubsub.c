@@ -66,7 +66,8 @@ call_payload_dissectors(xmppws_ctx_t *ctx, xml_frame_t *payload, proto_tree *tre
     call.summary = wmem_strbuf_new(doc->pinfo->pool, "");
     dissector_try_heuristic(payload_heur_list, content, doc->pinfo, tree, &hdtbl_entry, &call);
     if (wmem_strbuf_get_len(call.summary) > 0)
-        wmem_strbuf_append_printf(ctx->info_tail, " %s", wmem_strbuf_get_str(call.summary));
+        wmem_strbuf_append_printf(ctx->info_lead, "%s%s", wmem_strbuf_get_len(ctx->info_lead) ? "; " : "",
+                                  wmem_strbuf_get_str(call.summary));
 }
 
 /* <item/> elements under `parent`: their ids and payload namespaces. Returns

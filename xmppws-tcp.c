@@ -63,13 +63,13 @@ typedef struct {
     guint8  opcode;
     gboolean fin;
     gboolean masked;
+    gboolean rsv1;        /* permessage-deflate: the message is compressed (RFC 7692 6) */
     guint8  mask[4];
 } ws_header_t;
 
 /* Parse the WebSocket frame header at `offset` of `tvb` (RFC 6455 5.2).
- * Strict, for a heuristic: RSV1-3 must be 0 (no extension could have been
- * negotiated where we did not see the upgrade, and compressed payloads
- * could not be checked anyway), the opcode must be one RFC 6455 defines
+ * Strict, for a heuristic: RSV2 and RSV3 must be 0, RSV1 (permessage-
+ * deflate, RFC 7692 6) only on a text frame, the opcode must be one RFC 6455 defines
  * except binary (RFC 7395 3.2: XMPP uses text frames), control frames must
  * be final with at most 125 bytes (5.5), extended lengths must use the
  * minimal encoding (5.2) and stay below WS_MAX_PAYLOAD. Returns FALSE
@@ -85,10 +85,13 @@ ws_parse_header(tvbuff_t *tvb, guint offset, ws_header_t *h)
         return FALSE;
     b0 = tvb_get_uint8(tvb, offset);
     b1 = tvb_get_uint8(tvb, offset + 1);
-    if (b0 & 0x70)
-        return FALSE;
     h->fin = (b0 & 0x80) != 0;
     h->opcode = b0 & 0x0f;
+    h->rsv1 = (b0 & 0x40) != 0;
+    /* RSV2/3: no extension defines them for XMPP. RSV1 only on the first
+     * frame of a text message (RFC 7692 6: permessage-deflate). */
+    if ((b0 & 0x30) || (h->rsv1 && h->opcode != WS_OP_TEXT))
+        return FALSE;
     switch (h->opcode) {
     case WS_OP_CONTINUATION:
     case WS_OP_TEXT:
@@ -133,14 +136,29 @@ ws_parse_header(tvbuff_t *tvb, guint offset, ws_header_t *h)
     return TRUE;
 }
 
-/* TRUE when the TCP segment `tvb` starts with WebSocket frames (RFC 6455
- * 5.2) and its first text frame carries XMPP. Control frames and a leading
- * continuation frame are stepped over (at most WS_MAX_FRAMES frames, all
- * inside this segment); a binary frame or anything that is not a frame
- * header ends the search. *masked receives the mask bit of the XMPP frame.
- * Cost for other TCP traffic: the first byte or two. */
+/* TRUE when the compressed message payload[0, len) (RFC 7692, its
+ * negotiation not in the capture) is XMPP: it must be one valid deflate
+ * stream, and inflated with whatever history it refers to unknown, it must
+ * start with an XMPP top-level element's name (the namespaces that follow
+ * are usually back-references into the missing history). */
 static gboolean
-ws_segment_carries_xmpp(tvbuff_t *tvb, gboolean *masked)
+compressed_payload_is_xmpp(packet_info *pinfo, const guint8 *payload, guint len)
+{
+    guint out_len = 0;
+    guint8 *out = xmppws_ws_inflate(pinfo->pool, payload, len, TRUE, &out_len);
+
+    return out && xmppws_starts_like_xmpp(out, out_len);
+}
+
+/* TRUE when the TCP segment `tvb` starts with WebSocket frames (RFC 6455
+ * 5.2) and its first text frame carries XMPP, in clear or compressed.
+ * Control frames and a leading continuation frame are stepped over (at
+ * most WS_MAX_FRAMES frames, all inside this segment); a binary frame or
+ * anything that is not a frame header ends the search. *masked receives
+ * the mask bit of the XMPP frame, *compressed its RSV1. Cost for other TCP
+ * traffic: the first byte or two. */
+static gboolean
+ws_segment_carries_xmpp(tvbuff_t *tvb, packet_info *pinfo, gboolean *masked, gboolean *compressed)
 {
     guint offset = 0, captured = tvb_captured_length(tvb);
     int n;
@@ -151,20 +169,22 @@ ws_segment_carries_xmpp(tvbuff_t *tvb, gboolean *masked)
         if (!ws_parse_header(tvb, offset, &h))
             return FALSE;
         if (h.opcode == WS_OP_TEXT) {
-            guint8 buf[XMPPWS_SNIFF_LEN];
             guint avail = tvb_captured_length_remaining(tvb, offset + h.header_len);
-            guint len = MIN(MIN(h.payload_len, avail), XMPPWS_SNIFF_LEN);
+            guint len = h.rsv1 ? h.payload_len : MIN(h.payload_len, XMPPWS_SNIFF_LEN);
+            guint8 *buf;
             guint i;
 
-            if (len == 0)
+            /* a compressed message is checked whole, and only when whole */
+            if (len == 0 || len > avail || (h.rsv1 && !h.fin))
                 return FALSE;
-            tvb_memcpy(tvb, buf, offset + h.header_len, len);
+            buf = (guint8 *)tvb_memdup(pinfo->pool, tvb, offset + h.header_len, len);
             if (h.masked) {
                 for (i = 0; i < len; i++)
                     buf[i] ^= h.mask[i & 3];
             }
             *masked = h.masked;
-            return xmppws_looks_like_xmpp(buf, len);
+            *compressed = h.rsv1;
+            return h.rsv1 ? compressed_payload_is_xmpp(pinfo, buf, len) : xmppws_looks_like_xmpp(buf, len);
         }
         offset += h.header_len + h.payload_len;
     }
@@ -180,13 +200,15 @@ static int
 hand_to_websocket(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     xmppws_ws_conn_t *wc = xmppws_ws_conn_get(pinfo);
-    gboolean masked = FALSE;
+    gboolean masked = FALSE, compressed = FALSE;
 
     if (!PINFO_FD_VISITED(pinfo)) {
         wc->is_xmpp = TRUE;
         wc->via_tcp = TRUE;
-        if (!wc->stream->direction_known && ws_segment_carries_xmpp(tvb, &masked))
+        if (!wc->stream->direction_known && ws_segment_carries_xmpp(tvb, pinfo, &masked, &compressed))
             xmppws_stream_set_server(wc->stream, pinfo, !masked);
+        if (compressed)
+            wc->compressed = TRUE;
     }
     /* `data` is TCP's (struct tcpinfo); WebSocket reads its own argument as
      * the HTTP upgrade's details from 4.6 on: give it none. */
@@ -203,9 +225,9 @@ hand_to_websocket(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 static xmppws_heur_ret_t
 dissect_xmppws_tcp_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    gboolean masked;
+    gboolean masked, compressed;
 
-    if (!ws_segment_carries_xmpp(tvb, &masked))
+    if (!ws_segment_carries_xmpp(tvb, pinfo, &masked, &compressed))
         return FALSE;
     conversation_set_dissector_from_frame_number(find_or_create_conversation(pinfo), pinfo->num + 1,
                                                  websocket_handle);

@@ -131,14 +131,14 @@ static xmppws_req_t *
 new_request(xmppws_track_stream_t *t, packet_info *pinfo, xmppws_dir_t dir, const char *id, xmppws_stage_t stage,
             const char *what)
 {
-    xmppws_req_t *req = wmem_new0(wmem_file_scope(), xmppws_req_t);
+    xmppws_req_t *req = wmem_new0(xmppws_file_scope(pinfo), xmppws_req_t);
 
     req->frame = pinfo->num;
     req->time = pinfo->abs_ts;
     req->stage = stage;
     req->what = what;
     /* A repeated id in the same stream replaces the older request. */
-    wmem_map_insert(t->requests, request_key(wmem_file_scope(), t, dir, id), req);
+    wmem_map_insert(t->requests, request_key(xmppws_file_scope(pinfo), t, dir, id), req);
     return req;
 }
 
@@ -192,12 +192,12 @@ note_mechanisms(xmppws_track_stream_t *t, const xmppws_doc_t *doc, xml_frame_t *
 
     if (!mechs)
         return;
-    offered = wmem_list_new(wmem_file_scope());
+    offered = wmem_list_new(xmppws_file_scope(doc->pinfo));
     for (m = xmppws_el_child(doc, mechs, XMPPWS_NS_SASL, "mechanism"); m;
          m = xmppws_el_next(doc, m, XMPPWS_NS_SASL, "mechanism")) {
         const char *name = xmppws_text(doc, m);
         if (name)
-            wmem_list_append(offered, wmem_strdup(wmem_file_scope(), name));
+            wmem_list_append(offered, wmem_strdup(xmppws_file_scope(doc->pinfo), name));
     }
     t->offered_mechanisms = wmem_list_count(offered) > 0 ? offered : NULL;
 }
@@ -217,8 +217,8 @@ track_first_pass(xmppws_ctx_t *ctx, xml_frame_t *el)
                       ctx->kind == XMPPWS_KIND_PRESENCE;
 
     if (!t) {
-        t = wmem_new0(wmem_file_scope(), xmppws_track_stream_t);
-        t->requests = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
+        t = wmem_new0(xmppws_file_scope(pinfo), xmppws_track_stream_t);
+        t->requests = wmem_map_new(xmppws_file_scope(pinfo), g_str_hash, g_str_equal);
         t->first_element = TRUE;
         stream->track = t;
     }
@@ -256,7 +256,7 @@ track_first_pass(xmppws_ctx_t *ctx, xml_frame_t *el)
         const char *mech = xmppws_attr(doc, el, "mechanism");
         t->stage = XMPPWS_STAGE_SASL;
         rec->stage = t->stage;
-        t->mechanism = mech ? wmem_strdup(wmem_file_scope(), mech) : NULL;
+        t->mechanism = mech ? wmem_strdup(xmppws_file_scope(pinfo), mech) : NULL;
         if (mech && t->offered_mechanisms) {
             wmem_list_frame_t *f;
             gboolean offered = FALSE;
@@ -266,7 +266,7 @@ track_first_pass(xmppws_ctx_t *ctx, xml_frame_t *el)
                 rec->flags |= F_SASL_UNOFFERED;
         }
         rec->request = new_request(t, pinfo, dir, "<sasl>", XMPPWS_STAGE_SASL,
-                                   wmem_strdup_printf(wmem_file_scope(), "auth %s", mech ? mech : "?"));
+                                   wmem_strdup_printf(xmppws_file_scope(pinfo), "auth %s", mech ? mech : "?"));
         break;
     }
     case XMPPWS_KIND_SASL_SUCCESS:
@@ -307,7 +307,7 @@ track_first_pass(xmppws_ctx_t *ctx, xml_frame_t *el)
             rec->stage = t->bound ? XMPPWS_STAGE_ESTABLISHED : t->stage;
         }
         if (is_request && id) {
-            rec->request = new_request(t, pinfo, dir, id, rec->stage, what ? wmem_strdup(wmem_file_scope(), what) : "");
+            rec->request = new_request(t, pinfo, dir, id, rec->stage, what ? wmem_strdup(xmppws_file_scope(pinfo), what) : "");
         } else if (!is_request && id && type) {
             answer_request(t, rec, pinfo, dir, id);
             if (rec->answers) {
@@ -318,8 +318,8 @@ track_first_pass(xmppws_ctx_t *ctx, xml_frame_t *el)
                     t->bound = TRUE;
                     t->stage = XMPPWS_STAGE_ESTABLISHED;
                     t->bind_time = pinfo->abs_ts;
-                    t->bound_jid = jid ? wmem_strdup(wmem_file_scope(), jid) : NULL;
-                    rec->login = wmem_new0(wmem_file_scope(), xmppws_login_t);
+                    t->bound_jid = jid ? wmem_strdup(xmppws_file_scope(pinfo), jid) : NULL;
+                    rec->login = wmem_new0(xmppws_file_scope(pinfo), xmppws_login_t);
                 }
             }
         }
@@ -334,7 +334,7 @@ track_first_pass(xmppws_ctx_t *ctx, xml_frame_t *el)
             rec->flags |= F_STANZA_BEFORE_BIND;
         if (ctx->kind == XMPPWS_KIND_PRESENCE && t->bound && !t->presence_seen && dir != XMPPWS_DIR_S2C) {
             t->presence_seen = TRUE;
-            rec->login = wmem_new0(wmem_file_scope(), xmppws_login_t);
+            rec->login = wmem_new0(xmppws_file_scope(pinfo), xmppws_login_t);
             rec->login->has_presence_time = TRUE;
             nstime_delta(&rec->login->time_to_presence, &pinfo->abs_ts, &t->first_open);
         }
@@ -351,6 +351,7 @@ track_first_pass(xmppws_ctx_t *ctx, xml_frame_t *el)
         }
         t->close_seen[d] = TRUE;
         t->any_close = TRUE;
+        ctx->stream->closed = TRUE;
         t->stage = rec->stage;
         break;
     default:
@@ -401,7 +402,7 @@ xmppws_track_element(xmppws_ctx_t *ctx, xml_frame_t *el)
 
     if (is_plain_established(first))
         return &xmppws_track_plain;
-    return (const xmppws_elrec_t *)wmem_memdup(wmem_file_scope(), first, sizeof *first);
+    return (const xmppws_elrec_t *)wmem_memdup(xmppws_file_scope(ctx->doc.pinfo), first, sizeof *first);
 }
 
 static void
@@ -514,8 +515,10 @@ xmppws_track_show(xmppws_ctx_t *ctx, xml_frame_t *el)
                                        "the peer did not answer before the capture or the connection ended",
                                        ctx->kind == XMPPWS_KIND_SASL_AUTH ? "SASL <auth/>" : "iq get/set");
         }
+        /* Only when the connection is seen to end (FIN, RST, WebSocket
+         * Close): a capture that simply stops is not a dropped session. */
         if (t && t->last_frame == pinfo->num && t->last_msg == ctx->msg_index && t->last_el == ctx->el_index &&
-            !t->any_close)
+            !t->any_close && ctx->stream->end_frame)
             proto_tree_add_expert(tree, pinfo, &ei_no_close, tvb, off, len);
     }
 }
@@ -555,8 +558,8 @@ xmppws_register_tracking(int proto)
         { &ei_data_after_close, { "xmppws.data_after_close", PI_SEQUENCE, PI_WARN,
             "Data after this side's <close/> (RFC 7395 3.6: nothing may follow <close/>)", EXPFILL } },
         { &ei_no_close, { "xmppws.no_close", PI_SEQUENCE, PI_NOTE,
-            "Last message of the connection and no <close/> was sent: the WebSocket was dropped or the capture "
-            "ends here (RFC 7395 3.6: a session ends with <close/>; a dropped WebSocket is an implicit close)",
+            "Last message before the connection ended (TCP FIN or RST, or WebSocket Close) without <close/> "
+            "(RFC 7395 3.6: a dropped WebSocket is an implicit close)",
             EXPFILL } },
         { &ei_close_unanswered, { "xmppws.close_unanswered", PI_SEQUENCE, PI_WARN,
             "<close/> not answered by the peer's <close/> in the capture (RFC 7395 3.6)", EXPFILL } },

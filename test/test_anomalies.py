@@ -23,7 +23,7 @@ EXPECTED = {
     9: {"xmppws.second_open"},
     10: {"xmppws.data_after_close", PLAIN},
     11: {"xmppws.close_unanswered", PLAIN},
-    12: {"xmppws.no_close", PLAIN},
+    12: {"xmppws.no_close", "xmppws.dropped", PLAIN},
     13: {"xmppws.features.starttls_offered"},
     14: {"xmppws.no_subprotocol", PLAIN},
     15: {"xmppws.sasl.unoffered_mechanism", "xmppws.sasl.failure.reported"},

@@ -54,7 +54,7 @@ def by_frame(cap, names, display_filter="finesse", extra=()):
 def xmpp_info(node, item, summary, headline=True):
     """The Info column of a pubsub event message: the XMPP layer's text, then
     the Finesse summary."""
-    return "message %spubsub event node=%s item=%s %s" % ("headline " if headline else "", node, item, summary)
+    return "%s; message %spubsub event node=%s item=%s" % (summary, "headline " if headline else "", node, item)
 
 
 # expert groups (epan/proto.h)

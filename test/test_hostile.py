@@ -88,8 +88,8 @@ class Hostile(unittest.TestCase):
         self.assertEqual(rows[0][1].split("|"), ["a%d" % i for i in range(140)])
         # (the Info column is cut by Wireshark at its maximum length)
         self.assertTrue(self.info[214].startswith(
-            "message pubsub event node=/finesse/api/User/a0 item=i0 Finesse PUT User a0 READY | "
-            "message pubsub event node=/finesse/api/User/a1 item=i1 Finesse PUT User a1 READY | "))
+            "Finesse PUT User a0 READY; message pubsub event node=/finesse/api/User/a0 item=i0 | "
+            "Finesse PUT User a1 READY; message pubsub event node=/finesse/api/User/a1 item=i1 | "))
 
     def test_one_byte_message(self):
         self.assertEqual(self.info[213], "(no XML element)")

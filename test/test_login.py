@@ -140,12 +140,12 @@ class DirectionAndInfo(unittest.TestCase):
         (2, "iq result pubsub subscription=subscribed node=/finesse/api/User/administrator"),
         (1, "iq set pubsub subscribe node=/finesse/api/Team/1/Users"),
         (2, "iq result pubsub subscription=subscribed node=/finesse/api/Team/1/Users"),
-        (2, "message headline pubsub event node=/finesse/api/User/administrator item=finesse-00001 "
-            "Finesse PUT User administrator NOT_READY (reason 32762 Lunch)"),
-        (2, "message headline pubsub event node=/finesse/api/User/administrator item=finesse-00002 "
-            "Finesse PUT User administrator READY"),
-        (2, "message headline pubsub event node=/finesse/api/Team/1/Users item=finesse-00003 "
-            "Finesse PUT User administrator READY"),
+        (2, "Finesse PUT User administrator NOT_READY (reason 32762 Lunch); "
+            "message headline pubsub event node=/finesse/api/User/administrator item=finesse-00001"),
+        (2, "Finesse PUT User administrator READY; "
+            "message headline pubsub event node=/finesse/api/User/administrator item=finesse-00002"),
+        (2, "Finesse PUT User administrator READY; "
+            "message headline pubsub event node=/finesse/api/Team/1/Users item=finesse-00003"),
         (1, "close"),
         (2, "close | WebSocket Connection Close [FIN] "),
     ]

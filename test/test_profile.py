@@ -92,7 +92,9 @@ class ProfileHome:
 
 
 def frames(cap, display_filter, home=None):
-    args = ["-n", "-r", capture(cap), "-Y", display_filter, "-T", "fields", "-e", "frame.number"]
+    # -2: the GUI filters after its first pass, when what only the whole
+    # capture tells (no response, no <close/>) is known
+    args = ["-n", "-2", "-r", capture(cap), "-Y", display_filter, "-T", "fields", "-e", "frame.number"]
     out = home.tshark(args) if home else tshark(args)
     return [int(x) for x in out.split()]
 
@@ -101,7 +103,7 @@ class Files(unittest.TestCase):
     def test_formats(self):
         self.assertGreaterEqual(len(colorfilters()), 10)
         self.assertEqual(sorted(dfilter_buttons()), sorted(["Handshake", "SASL", "Bind", "Pubsub", "Errors",
-                                                            "Agent states"]))
+                                                            "Disconnects", "Agent states"]))
         with open(os.path.join(PROFILE, "heuristic_protos"), encoding="utf-8") as f:
             heur = [l.split("#")[0].strip() for l in f if l.split("#")[0].strip()]
         self.assertEqual(heur, ["xmppws_ws,1", "xmppws_tcp,1"])
@@ -139,14 +141,26 @@ class Buttons(unittest.TestCase):
         self.assertEqual(frames("finesse-login.pcapng", self.button("Pubsub")), [22, 24, 25, 26, 28, 30, 32])
 
     def test_errors(self):
+        """Every failure and disconnect sign, nothing of a clean session."""
         errors = self.button("Errors")
         self.assertEqual(frames("finesse-login.pcapng", errors), [])
+        self.assertEqual(frames("transport-mid-session.pcapng", errors), [])
         self.assertEqual(frames("anomaly-wrong-password.pcapng", errors), [11])
-        self.assertEqual(frames("anomaly-malformed-xml.pcapng", errors), [11])
+        # the unclosed element (no response) and the not-well-formed stream error
+        self.assertEqual(frames("anomaly-malformed-xml.pcapng", errors), [10, 11])
         self.assertEqual(frames("anomaly-missing-node.pcapng", errors), [26])
         self.assertEqual(frames("anomaly-resource-conflict.pcapng", errors), [36])
-        # the apiErrors notification and SystemInfo OUT_OF_SERVICE
-        self.assertEqual(frames("finesse-agent-session.pcapng", errors), [50, 62])
+        # the apiErrors notification, SystemInfo OUT_OF_SERVICE, the forced LOGOUT
+        self.assertEqual(frames("finesse-agent-session.pcapng", errors), [50, 62, 66])
+        # the unanswered ping (last message, no <close/>) and the TCP RST that ended the connection
+        self.assertEqual(frames("anomaly-dropped-socket.pcapng", errors), [22, 24])
+
+    def test_disconnects(self):
+        """Where connections ended, and the signs of why."""
+        button = self.button("Disconnects")
+        self.assertEqual(frames("finesse-login.pcapng", button), [35, 37, 38])
+        self.assertEqual(frames("anomaly-dropped-socket.pcapng", button), [22, 24])
+        self.assertEqual(frames("finesse-agent-session.pcapng", button), [66, 69, 70, 71, 72])
 
     def test_agent_states(self):
         self.assertEqual(frames("finesse-login.pcapng", self.button("Agent states")), [28, 30, 32])
@@ -178,15 +192,15 @@ class Loaded(unittest.TestCase):
         self.assertEqual(err.strip(), "", "tshark -C Finesse complains:\n" + err)
 
     def test_columns(self):
-        # The profile's custom columns (Direction, Stage, Agent state) sit between Protocol and Length in
+        # The profile's custom columns (Connection, Direction, Stage, Agent state) sit between Protocol and Length in
         # tshark's default output. (4.4 and later refuse -e _ws.col.<custom title>, so read the lines.)
         lines = {}
         for l in self.home.tshark(["-n", "-r", capture("finesse-login.pcapng"), "-Y", "xmppws"]).splitlines():
             lines[int(l.split()[0])] = " ".join(l.split())
-        self.assertRegex(lines[10], r"XMPP/WS client to server sasl \d+ auth ")
-        self.assertRegex(lines[15], r"XMPP/WS server to client bind \d+ iq result ")
-        self.assertRegex(lines[28], r"XMPP/WS server to client established NOT_READY 1691 message headline")
-        self.assertRegex(lines[30], r"XMPP/WS server to client established READY \d+ message headline")
+        self.assertRegex(lines[10], r"XMPP/WS 0 client to server sasl \d+ auth ")
+        self.assertRegex(lines[15], r"XMPP/WS 0 server to client bind \d+ iq result ")
+        self.assertRegex(lines[28], r"XMPP/WS 0 server to client established NOT_READY 1691 Finesse PUT User")
+        self.assertRegex(lines[30], r"XMPP/WS 0 server to client established READY \d+ Finesse PUT User")
 
     def test_coloring_login(self):
         c = self.coloring("finesse-login.pcapng")

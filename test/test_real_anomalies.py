@@ -1,9 +1,12 @@
 """Anomalies produced by real peers (Prosody 0.12 with @xmpp/client or a raw
 `ws` client; captures/make-captures.sh): each capture raises exactly the
 expert infos a person needs, on the frames where it happened."""
+import os
+import subprocess
+import tempfile
 import unittest
 
-from xmppws_test import expert_infos, fields, STAGE
+from xmppws_test import capture, expert_infos, fields, STAGE
 
 PLAIN = "xmppws.sasl.plain_cleartext"
 
@@ -53,7 +56,17 @@ class RealAnomalies(unittest.TestCase):
 
     def test_dropped_socket(self):
         cap = "anomaly-dropped-socket.pcapng"
-        self.assertEqual(experts(cap), [(10, PLAIN), (22, "xmppws.no_close"), (22, "xmppws.no_response")])
+        # the unanswered ping is the last message; the RST that ended the connection is frame 24
+        self.assertEqual(experts(cap), [(10, PLAIN), (22, "xmppws.no_close"), (22, "xmppws.no_response"),
+                                        (24, "xmppws.dropped")])
+
+    def test_capture_that_simply_ends(self):
+        """The same capture cut before the RST: the ping is still unanswered,
+        but nothing says the connection ended (issue 13)."""
+        out = os.path.join(tempfile.mkdtemp(prefix="xmppws-cut-"), "dropped-socket-cut.pcapng")
+        subprocess.run(["editcap", "-r", capture("anomaly-dropped-socket.pcapng"), out, "1-23"], check=True,
+                       capture_output=True)
+        self.assertEqual(experts(out), [(10, PLAIN), (22, "xmppws.no_response")])
 
 
 if __name__ == "__main__":

@@ -227,8 +227,9 @@ class Ladder(unittest.TestCase):
         rows = ladder_rows(ladder("finesse-agent-session.pcapng"))
         logout = [r for r in rows if "LOGOUT" in r[3]]
         self.assertEqual(len(logout), 1)
-        self.assertTrue(logout[0][3].endswith("Finesse PUT User administrator LOGOUT (reason 32760 End of shift)"),
-                        logout[0][3])
+        self.assertEqual(logout[0][3], "Finesse PUT User administrator LOGOUT (reason 32760 End of shift); message "
+                                       "headline pubsub event node=/finesse/api/User/administrator "
+                                       "item=finesse-00018")
 
     def test_connections(self):
         out = ladder("anomaly-resource-conflict.pcapng")

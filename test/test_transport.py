@@ -14,7 +14,7 @@ import sys
 import tempfile
 import unittest
 
-from xmppws_test import CAPTURES, capture, column, experts, fields, flag, tshark
+from xmppws_test import CAPTURES, capture, column, experts, fields, flag, our_filter_names
 
 sys.path.insert(0, CAPTURES)
 import synth  # noqa: E402  (captures/synth.py)
@@ -178,21 +178,9 @@ class WssTls13(WssTls12):
     VERSION = "0x0304"
 
 
-def our_fields():
-    """Every filter name of the plugin (protocols, fields, expert infos), from
-    tshark -G fields: a frame matches one of them exactly when the plugin
-    added something to it."""
-    names = []
-    for line in tshark(["-G", "fields"]).splitlines():
-        cols = line.split("\t")
-        if len(cols) > 2 and cols[0] in ("P", "F") and cols[2].split(".")[0] in ("xmppws", "finesse"):
-            names.append(cols[2])
-    return names
-
-
 def ours(cap, extra=()):
     """Frames of `cap` where the plugin shows anything at all."""
-    return frames(cap, " || ".join(our_fields()), extra)
+    return frames(cap, " || ".join(our_filter_names()), extra)
 
 
 class WssNoKeys(unittest.TestCase):

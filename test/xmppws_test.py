@@ -159,7 +159,7 @@ def fields(cap, names, display_filter=None, extra=()):
 
 # xmppws.stage as -T fields prints it (the number; the name is its value string)
 STAGE = {"none": "0", "stream-open": "1", "sasl": "2", "restart": "3", "bind": "4", "session": "5",
-         "established": "6", "closing": "7", "closed": "8"}
+         "established": "6", "closing": "7", "closed": "8", "unknown": "9"}
 
 # finesse.kind as -T fields prints it
 KIND = {"other": "0", "user": "1", "dialog": "2", "team": "3", "queue": "4", "system_info": "5", "api_errors": "6"}
@@ -172,6 +172,18 @@ def stages(*names):
 
 
 _version = None
+
+
+def our_filter_names():
+    """Every filter name of the plugin (protocols, fields, expert infos), from
+    tshark -G fields: a frame matches one of them exactly when the plugin
+    added something to it."""
+    names = []
+    for line in tshark(["-G", "fields"]).splitlines():
+        cols = line.split("\t")
+        if len(cols) > 2 and cols[0] in ("P", "F") and cols[2].split(".")[0] in ("xmppws", "finesse"):
+            names.append(cols[2])
+    return names
 
 
 def wireshark_version():
