@@ -1,7 +1,8 @@
 # captures/prosody.sh: what the capture scripts share (sourced by
-# captures/make-captures.sh and captures/transport/make.sh; not run on its
-# own). The caller defines log() and die() and the variables DOMAIN and
-# WS_PATH.
+# captures/make-captures.sh, captures/transport/make.sh and
+# captures/one-port/make.sh; not run on its own). The caller defines log()
+# and die() and the variables DOMAIN and WS_PATH (capture_port: HERE and
+# SCRATCH too).
 #
 #   stop_pid PID SIGNAL            signal a process we started, wait up to 5 s,
 #                                  then SIGKILL it; no-op for an empty PID
@@ -18,6 +19,19 @@
 #                                  the pubsub component, finesse@DOMAIN admin;
 #                                  data, certificates, pid and log under DIR
 #   prosody_register DIR USER...   create each user (password 1234)
+#   prosody_start DIR PORT...      die if a PORT is in use; start Prosody on
+#                                  DIR/prosody.cfg.lua in the background
+#                                  (output appended to DIR/stdout, pid in
+#                                  PROSODY_PID) and wait until every PORT
+#                                  listens
+#   prosody_stop PORT...           stop PROSODY_PID (SIGTERM), clear it, and
+#                                  wait until no PORT listens
+#   capture_port NAME PORT CMD...  record PORT on lo into SCRATCH/NAME.pcapng
+#                                  (dumpcap, pid in DUMPCAP_PID) while CMD
+#                                  runs from HERE, bounded by 90 s, its
+#                                  output in SCRATCH/NAME.client.log; die if
+#                                  dumpcap or CMD fails
+#   npackets FILE                  the number of packets in FILE
 
 stop_pid() {
   local pid=$1 sig=$2 i
@@ -122,3 +136,45 @@ prosody_register() {
     prosodyctl --config "$dir/prosody.cfg.lua" register "$u" "$DOMAIN" 1234 >/dev/null
   done
 }
+
+prosody_start() {
+  local dir=$1 p
+  shift
+  for p in "$@"; do
+    port_in_use "$p" && die "port $p already in use"
+  done
+  prosody --config "$dir/prosody.cfg.lua" -F >>"$dir/stdout" 2>&1 &
+  PROSODY_PID=$!
+  for p in "$@"; do wait_port "$p" "$PROSODY_PID"; done
+  log "prosody running (pid $PROSODY_PID)"
+}
+
+prosody_stop() {
+  stop_pid "$PROSODY_PID" TERM
+  PROSODY_PID=""
+  local p
+  for p in "$@"; do wait_port_closed "$p"; done
+}
+
+capture_port() {
+  local name=$1 port=$2
+  shift 2
+  local tmp=$SCRATCH/$name.pcapng i
+  rm -f "$tmp"
+  dumpcap -q -i lo -f "tcp port $port" -w "$tmp" 2>"$SCRATCH/$name.dumpcap.log" &
+  DUMPCAP_PID=$!
+  for ((i = 0; i < 100; i++)); do
+    [[ -s $tmp ]] && break
+    kill -0 "$DUMPCAP_PID" 2>/dev/null || die "dumpcap failed: $(cat "$SCRATCH/$name.dumpcap.log")"
+    sleep 0.1
+  done
+  sleep 0.5
+  log "capturing $name (tcp port $port)"
+  (cd "$HERE" && timeout 90 "$@") >"$SCRATCH/$name.client.log" 2>&1 ||
+    die "scenario $name failed, see $SCRATCH/$name.client.log"
+  sleep 1
+  stop_pid "$DUMPCAP_PID" INT
+  DUMPCAP_PID=""
+}
+
+npackets() { capinfos -c -M "$1" | awk '/Number of packets/ {print $NF}'; }

@@ -30,12 +30,18 @@
 //
 // Exit status 0 when the scenario ran as expected, 1 otherwise. Everything
 // is bounded by timeouts; it never reconnects.
+//
+// Imported (captures/one-port/client.js), it runs nothing and exports the
+// pieces: Conn, login, presence, subscribeIq, closeStream, publisherLogin,
+// publishIq, parseCommandLine, run and the small helpers.
+import fs from "node:fs";
+import { pathToFileURL } from "node:url";
 import { WebSocket } from "ws";
 
-const DOMAIN = process.env.XMPP_DOMAIN ?? "uccxpub.prabhat.com";
-const PUBSUB = `pubsub.${DOMAIN}`;
+export const DOMAIN = process.env.XMPP_DOMAIN ?? "uccxpub.prabhat.com";
+export const PUBSUB = `pubsub.${DOMAIN}`;
 const PASSWORD = "1234";
-const NS = {
+export const NS = {
   framing: "urn:ietf:params:xml:ns:xmpp-framing",
   streams: "http://etherx.jabber.org/streams",
   sasl: "urn:ietf:params:xml:ns:xmpp-sasl",
@@ -44,70 +50,88 @@ const NS = {
   pubsub: "http://jabber.org/protocol/pubsub",
   owner: "http://jabber.org/protocol/pubsub#owner",
 };
-const USER_NODE = "/finesse/api/User/administrator";
-const TEAM_NODE = "/finesse/api/Team/1/Users";
+export const USER_NODE = "/finesse/api/User/administrator";
+export const TEAM_NODE = "/finesse/api/Team/1/Users";
 
 // ---- command line --------------------------------------------------------
 
-function parseArgs(argv) {
-  const o = { scenario: argv[0], notify: 0 };
+// argv: SCENARIO, then options. `options` maps each option's name to
+// (o, val) => ..., which sets a field of o (val() takes the option's value,
+// the next argument). Returns o: { scenario, ...defaults, ... }.
+export function parseCommandLine(argv, defaults, options) {
+  const o = { scenario: argv[0], ...defaults };
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
       if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
       return argv[++i];
     };
-    if (a === "--url") o.url = val();
-    else if (a === "--pub-url") o.pubUrl = val();
-    else if (a === "--tls") o.tls = val();
-    else if (a === "--no-subprotocol") o.noSubprotocol = true;
-    else if (a === "--deflate") o.deflate = true;
-    else if (a === "--notify") o.notify = Number(val());
-    else if (a === "--ejabberd") o.ejabberd = true;
-    else throw new Error(`unknown option ${a}`);
+    if (!Object.hasOwn(options, a)) throw new Error(`unknown option ${a}`);
+    options[a](o, val);
   }
+  return o;
+}
+
+function parseArgs(argv) {
+  const o = parseCommandLine(argv, { notify: 0 }, {
+    "--url": (o, val) => (o.url = val()),
+    "--pub-url": (o, val) => (o.pubUrl = val()),
+    "--tls": (o, val) => (o.tls = val()),
+    "--no-subprotocol": (o) => (o.noSubprotocol = true),
+    "--deflate": (o) => (o.deflate = true),
+    "--notify": (o, val) => (o.notify = Number(val())),
+    "--ejabberd": (o) => (o.ejabberd = true),
+  });
   if (!o.url) throw new Error("--url is required");
   return o;
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function log(...args) {
+export function log(...args) {
   console.error(`[${new Date().toISOString().slice(11, 23)}]`, ...args);
 }
 
-function xmlEscape(s) {
+export function xmlEscape(s) {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
 // id="x" or id='x' in the start tag of a message.
-function hasId(msg, id) {
+export function hasId(msg, id) {
   return new RegExp(`\\sid=(["'])${id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\1`).test(msg);
 }
 
 // ---- one WebSocket connection ------------------------------------------
 
+// The ws options of this client: tls ("1.2"/"1.3"), deflate (bool).
+function clientWsOptions(url, tls, deflate) {
+  const wsOpts = {
+    perMessageDeflate: deflate ? { threshold: 0 } : false,
+    handshakeTimeout: 10000,
+    // wss: self-signed certificate made at run time; SNI names the domain.
+    rejectUnauthorized: false,
+    servername: DOMAIN,
+    headers: { Host: `${DOMAIN}:${new URL(url).port}` },
+  };
+  if (tls) {
+    const v = tls === "1.3" ? "TLSv1.3" : "TLSv1.2";
+    wsOpts.minVersion = v;
+    wsOpts.maxVersion = v;
+  }
+  return wsOpts;
+}
+
 // A WebSocket to `url` with a queue of received text messages. `opts`:
-// protocols (array), tls ("1.2"/"1.3"), deflate (bool), label (for logs).
-class Conn {
-  constructor(url, { protocols = ["xmpp"], tls, deflate = false, label = "client" } = {}) {
+// protocols (array), tls ("1.2"/"1.3"), deflate (bool), label (for logs);
+// wsOptions: ws options to use instead of those made from tls and deflate;
+// logMax: characters of a message shown in the log.
+export class Conn {
+  constructor(url, { protocols = ["xmpp"], tls, deflate = false, label = "client", wsOptions, logMax = 200 } = {}) {
     this.label = label;
+    this.logMax = logMax;
     this.queue = [];
     this.waiters = [];
-    const wsOpts = {
-      perMessageDeflate: deflate ? { threshold: 0 } : false,
-      handshakeTimeout: 10000,
-      // wss: self-signed certificate made at run time; SNI names the domain.
-      rejectUnauthorized: false,
-      servername: DOMAIN,
-      headers: { Host: `${DOMAIN}:${new URL(url).port}` },
-    };
-    if (tls) {
-      const v = tls === "1.3" ? "TLSv1.3" : "TLSv1.2";
-      wsOpts.minVersion = v;
-      wsOpts.maxVersion = v;
-    }
-    this.ws = new WebSocket(url, protocols, wsOpts);
+    this.ws = new WebSocket(url, protocols, wsOptions ?? clientWsOptions(url, tls, deflate));
     this.closed = new Promise((resolve) => {
       this.ws.on("close", (code, reason) => {
         log(`${this.label}: closed ${code} ${reason}`);
@@ -117,7 +141,7 @@ class Conn {
     });
     this.ws.on("message", (data, isBinary) => {
       const text = data.toString("utf8");
-      log(`${this.label} <- ${isBinary ? "(binary) " : ""}${text.length > 200 ? text.slice(0, 200) + "…" : text}`);
+      log(`${this.label} <- ${isBinary ? "(binary) " : ""}${this.short(text)}`);
       this.queue.push(text);
       this._wake();
     });
@@ -130,12 +154,22 @@ class Conn {
     w.forEach((f) => f());
   }
 
+  short(text) {
+    return text.length > this.logMax ? text.slice(0, this.logMax) + "…" : text;
+  }
+
+  // What the open log line shows as the extensions (ws's names of the
+  // negotiated ones).
+  openedExtensions() {
+    return this.ws.extensions;
+  }
+
   // Resolve when the handshake completes; reject with the HTTP status when
   // the server refuses the upgrade.
   open() {
     return new Promise((resolve, reject) => {
       this.ws.once("open", () => {
-        log(`${this.label}: open, protocol "${this.ws.protocol}", extensions "${this.ws.extensions}"`);
+        log(`${this.label}: open, protocol "${this.ws.protocol}", extensions "${this.openedExtensions()}"`);
         resolve();
       });
       this.ws.once("unexpected-response", (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
@@ -144,7 +178,7 @@ class Conn {
   }
 
   send(text) {
-    log(`${this.label} -> ${text.length > 200 ? text.slice(0, 200) + "…" : text}`);
+    log(`${this.label} -> ${this.short(text)}`);
     this.ws.send(text);
   }
 
@@ -210,7 +244,7 @@ const isFeatures = (m) => /<(stream:)?features[\s>]/.test(m);
 
 // Stream open (unless `opened`: already sent), SASL PLAIN, restart, bind;
 // then session when offered. Returns the features of the restarted stream.
-async function login(c, { user = "administrator", resource = "desktop", legacy = false, opened = false } = {}) {
+export async function login(c, { user = "administrator", resource = "desktop", legacy = false, opened = false } = {}) {
   const open = legacy ? legacyOpenEl : openEl;
   if (!opened) c.send(open());
   await c.next("features", isFeatures);
@@ -232,14 +266,16 @@ async function login(c, { user = "administrator", resource = "desktop", legacy =
   return features;
 }
 
-const subscribeIq = (id, node) =>
+export const subscribeIq = (id, node, user = "administrator") =>
   `<iq xmlns="jabber:client" type="set" to="${PUBSUB}" id="${id}"><pubsub xmlns="${NS.pubsub}">` +
-  `<subscribe node="${node}" jid="administrator@${DOMAIN}"/></pubsub></iq>`;
+  `<subscribe node="${node}" jid="${user}@${DOMAIN}"/></pubsub></iq>`;
 
-// Initial presence: the server echoes it to the user's own resource.
-async function presence(c) {
+// Initial presence: the server echoes it to the user's own resource (if the
+// echo does not come: logged, or with `required` an error).
+export async function presence(c, { required = false } = {}) {
   c.send('<presence xmlns="jabber:client"/>');
-  await c.next("own presence", (m) => m.startsWith("<presence"), 5000).catch((e) => log(e.message));
+  const echo = c.next("own presence", (m) => m.startsWith("<presence"), 5000);
+  await (required ? echo : echo.catch((e) => log(e.message)));
 }
 
 async function subscribeBoth(c) {
@@ -248,7 +284,7 @@ async function subscribeBoth(c) {
 }
 
 // <close/>, the server's <close/>, then the WebSocket close handshake.
-async function closeStream(c, { legacy = false } = {}) {
+export async function closeStream(c, { legacy = false } = {}) {
   c.send(legacy ? "</stream:stream>" : closeEl());
   await c.next("server close", (m) => (legacy ? m.includes("</stream:stream>") : m.startsWith("<close")), 5000).catch(
     (e) => log(e.message),
@@ -274,25 +310,31 @@ function update(node, i) {
   return `<Update><data>${data}</data><event>PUT</event><requestId></requestId><source>${node}</source></Update>`;
 }
 
-async function publisherLogin(url, opts) {
-  const p = new Conn(url, { label: "publisher" });
+// The publisher `p` (a Conn, not yet open) opens and logs in as finesse@;
+// then fresh nodes: delete (ignore "item-not-found"), create (ejabberd:
+// ignore an error).
+export async function publisherLogin(p, { nodes = [USER_NODE, TEAM_NODE], ejabberd = false } = {}) {
   await p.open();
   await login(p, { user: "finesse", resource: "publisher" });
-  // Fresh nodes: delete (ignore "item-not-found"), create.
-  for (const node of [USER_NODE, TEAM_NODE]) {
+  for (const node of nodes) {
     await p.iq(`del_${node}`, `<iq xmlns="jabber:client" type="set" to="${PUBSUB}" id="del_${node}"><pubsub xmlns="${NS.owner}">` +
       `<delete node="${node}"/></pubsub></iq>`, { allowError: true });
     await p.iq(`create_${node}`, `<iq xmlns="jabber:client" type="set" to="${PUBSUB}" id="create_${node}"><pubsub xmlns="${NS.pubsub}">` +
-      `<create node="${node}"/></pubsub></iq>`, { allowError: opts.ejabberd });
+      `<create node="${node}"/></pubsub></iq>`, { allowError: ejabberd });
   }
   return p;
 }
 
+// Publish `doc`, XML-escaped into <notification/>, as an item (with the id
+// `itemId`, if given) of `node`.
+export const publishIq = (id, node, doc, itemId) =>
+  `<iq xmlns="jabber:client" type="set" to="${PUBSUB}" id="${id}"><pubsub xmlns="${NS.pubsub}"><publish node="${node}">` +
+  `<item${itemId ? ` id="${itemId}"` : ""}><notification xmlns="${NS.pubsub}">${xmlEscape(doc)}</notification></item>` +
+  `</publish></pubsub></iq>`;
+
 async function publish(p, node, i) {
   const id = `pub_${i}`;
-  await p.iq(id, `<iq xmlns="jabber:client" type="set" to="${PUBSUB}" id="${id}"><pubsub xmlns="${NS.pubsub}"><publish node="${node}">` +
-    `<item><notification xmlns="${NS.pubsub}">${xmlEscape(update(node, i))}</notification></item>` +
-    `</publish></pubsub></iq>`);
+  await p.iq(id, publishIq(id, node, update(node, i)));
 }
 
 // ---- scenarios -------------------------------------------------------------
@@ -307,7 +349,9 @@ function agent(o) {
 }
 
 async function scenarioSession(o) {
-  const pub = o.pubUrl ? await publisherLogin(o.pubUrl, o) : null;
+  const pub = o.pubUrl
+    ? await publisherLogin(new Conn(o.pubUrl, { label: "publisher" }), { ejabberd: o.ejabberd })
+    : null;
   const c = agent(o);
   await c.open();
   await login(c);
@@ -407,22 +451,37 @@ const scenarios = {
   legacy: scenarioLegacy,
 };
 
-async function main() {
-  const o = parseArgs(process.argv.slice(2));
-  const fn = scenarios[o.scenario];
-  if (!fn) throw new Error(`unknown scenario ${o.scenario} (${Object.keys(scenarios).join(", ")})`);
-  const deadline = setTimeout(() => {
-    log(`${o.scenario}: deadline exceeded`);
-    process.exit(2);
-  }, 60000);
-  await fn(o);
-  clearTimeout(deadline);
+// The command line: parse(argv) gives the options, whose `scenario` names
+// one of `scenarios`; it runs within 60 s. Exit status 0 when it succeeded,
+// 1 when it failed, 2 at the deadline.
+export function run(parse, scenarios) {
+  const main = async () => {
+    const o = parse(process.argv.slice(2));
+    const fn = scenarios[o.scenario];
+    if (!fn) throw new Error(`unknown scenario ${o.scenario} (${Object.keys(scenarios).join(", ")})`);
+    const deadline = setTimeout(() => {
+      log(`${o.scenario}: deadline exceeded`);
+      process.exit(2);
+    }, 60000);
+    await fn(o);
+    clearTimeout(deadline);
+  };
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      log("FAILED:", err.message);
+      process.exit(1);
+    },
+  );
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    log("FAILED:", err.message);
-    process.exit(1);
-  },
-);
+// Is this module the program node runs (not imported)?
+export function isMain(metaUrl) {
+  try {
+    return metaUrl === pathToFileURL(fs.realpathSync(process.argv[1])).href;
+  } catch {
+    return false; // no script (node -e, a REPL)
+  }
+}
+
+if (isMain(import.meta.url)) run(parseArgs, scenarios);

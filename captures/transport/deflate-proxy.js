@@ -9,31 +9,32 @@
 // Listens on 127.0.0.1 only; prints "listening" on stdout once ready.
 // Compression: threshold 0 (every message is compressed), context takeover
 // on both sides (the ws defaults), window bits 15.
+//
+// Imported (captures/one-port/front.js), it runs nothing and exports
+// xmppServer and relay.
 import { WebSocket, WebSocketServer } from "ws";
+import { isMain } from "./client.js";
 
-function arg(name) {
-  const i = process.argv.indexOf(name);
-  if (i < 0 || i + 1 >= process.argv.length) throw new Error(`${name} is required`);
-  return process.argv[i + 1];
+// A ws server for XMPP clients: permessage-deflate with threshold 0 (every
+// message compressed) plus the ws options in `deflate`; the subprotocol
+// xmpp echoed when offered, anything else refused (RFC 7395 3.1).
+export function xmppServer(options, deflate = {}) {
+  return new WebSocketServer({
+    ...options,
+    perMessageDeflate: { threshold: 0, ...deflate },
+    handleProtocols: (protocols) => (protocols.has("xmpp") ? "xmpp" : false),
+  });
 }
 
-const port = Number(arg("--port"));
-const upstreamUrl = arg("--upstream");
-const domain = process.env.XMPP_DOMAIN ?? "uccxpub.prabhat.com";
-
-const server = new WebSocketServer({
-  host: "127.0.0.1",
-  port,
-  perMessageDeflate: { threshold: 0 },
-  // RFC 7395 3.1: echo "xmpp" when offered, refuse anything else.
-  handleProtocols: (protocols) => (protocols.has("xmpp") ? "xmpp" : false),
-});
-
-server.on("connection", (client) => {
+// Relay the client connection `client` (from xmppServer) to a new
+// WebSocket to `upstreamUrl` (subprotocol xmpp, no compression, Host
+// header `host`): text both ways, queued until the upstream is open; a
+// close on either side closes the other.
+export function relay(client, upstreamUrl, host) {
   const pending = [];
   const up = new WebSocket(upstreamUrl, ["xmpp"], {
     perMessageDeflate: false,
-    headers: { Host: `${domain}:${new URL(upstreamUrl).port}` },
+    headers: { Host: host },
   });
   up.on("open", () => {
     pending.splice(0).forEach((m) => up.send(m));
@@ -58,8 +59,25 @@ server.on("connection", (client) => {
     client.terminate();
   });
   client.on("error", (e) => console.error(`client error: ${e.message}`));
-});
+}
 
-server.on("listening", () => console.log("listening"));
-process.on("SIGTERM", () => server.close(() => process.exit(0)));
-process.on("SIGINT", () => server.close(() => process.exit(0)));
+function arg(name) {
+  const i = process.argv.indexOf(name);
+  if (i < 0 || i + 1 >= process.argv.length) throw new Error(`${name} is required`);
+  return process.argv[i + 1];
+}
+
+function main() {
+  const port = Number(arg("--port"));
+  const upstreamUrl = arg("--upstream");
+  const domain = process.env.XMPP_DOMAIN ?? "uccxpub.prabhat.com";
+  const host = `${domain}:${new URL(upstreamUrl).port}`;
+
+  const server = xmppServer({ host: "127.0.0.1", port });
+  server.on("connection", (client) => relay(client, upstreamUrl, host));
+  server.on("listening", () => console.log("listening"));
+  process.on("SIGTERM", () => server.close(() => process.exit(0)));
+  process.on("SIGINT", () => server.close(() => process.exit(0)));
+}
+
+if (isMain(import.meta.url)) main();

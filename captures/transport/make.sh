@@ -9,18 +9,23 @@
 #                                           ejabberd-legacy no-subprotocol
 #                                           fragmented-ejabberd)
 #
+# OUT_DIR=/some/dir writes the pcapng files there instead of captures/
+# (to check a regeneration without touching the committed files).
+#
 # Runs a private Prosody (config generated like captures/make-captures.sh:
 # every listener on 127.0.0.1, s2s off, run from captures/transport/.scratch)
 # and, for the ejabberd captures, a private ejabberd (own config, spool and
 # Erlang distribution port on 127.0.0.1, no epmd), drives them with the raw
 # `ws` client in client.js, records the one port under test with
 # `dumpcap -i lo -f "tcp port N"`, and stops everything it started on exit.
-# Writes captures/transport-*.pcapng. Needs root (dumpcap on lo, ejabberd's
-# su), prosody, ejabberd, dumpcap, editcap, tshark, openssl, node >= 20.
+# Writes captures/transport-*.pcapng (or OUT_DIR/transport-*.pcapng). Needs
+# root (dumpcap on lo, ejabberd's su), prosody, ejabberd, dumpcap, editcap,
+# tshark, openssl, node >= 20.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 OUT=$(cd "$HERE/.." && pwd)
+OUT_DIR=${OUT_DIR:-$OUT}
 SCRATCH=$HERE/.scratch
 DOMAIN=uccxpub.prabhat.com
 
@@ -48,7 +53,7 @@ die() { log "ERROR: $*"; exit 1; }
 # ---- process control -------------------------------------------------------
 
 # stop_pid, port_in_use, wait_port, wait_port_closed, prosody_config,
-# prosody_register
+# prosody_register, prosody_start, prosody_stop, capture_port, npackets
 # shellcheck source=captures/prosody.sh
 . "$OUT/prosody.sh"
 
@@ -79,23 +84,8 @@ make_prosody() {
   prosody_register "$dir" administrator finesse
 }
 
-start_prosody() {
-  local p
-  for p in "$WS_PORT" "$PUB_PORT" "$WSS_PORT" "$C2S_PORT"; do
-    port_in_use "$p" && die "port $p already in use"
-  done
-  prosody --config "$SCRATCH/prosody/prosody.cfg.lua" -F >>"$SCRATCH/prosody/stdout" 2>&1 &
-  PROSODY_PID=$!
-  for p in "$WS_PORT" "$PUB_PORT" "$WSS_PORT" "$C2S_PORT"; do wait_port "$p" "$PROSODY_PID"; done
-  log "prosody running (pid $PROSODY_PID)"
-}
-
-stop_prosody() {
-  stop_pid "$PROSODY_PID" TERM
-  PROSODY_PID=""
-  local p
-  for p in "$WS_PORT" "$PUB_PORT" "$WSS_PORT" "$C2S_PORT"; do wait_port_closed "$p"; done
-}
+start_prosody() { prosody_start "$SCRATCH/prosody" "$WS_PORT" "$PUB_PORT" "$WSS_PORT" "$C2S_PORT"; }
+stop_prosody() { prosody_stop "$WS_PORT" "$PUB_PORT" "$WSS_PORT" "$C2S_PORT"; }
 
 # ---- ejabberd --------------------------------------------------------------
 
@@ -210,37 +200,14 @@ stop_ejabberd() {
   EJABBERD_PID=""
 }
 
-# ---- capture ---------------------------------------------------------------
+# ---- capture (capture_port: captures/prosody.sh) --------------------------
 
-# capture TMPNAME PORT CMD...: record PORT on lo into $SCRATCH/TMPNAME.pcapng
-# while CMD runs (from this folder, bounded by 90 s).
-capture() {
-  local name=$1 port=$2
-  shift 2
-  local tmp=$SCRATCH/$name.pcapng i
-  rm -f "$tmp"
-  dumpcap -q -i lo -f "tcp port $port" -w "$tmp" 2>"$SCRATCH/$name.dumpcap.log" &
-  DUMPCAP_PID=$!
-  for ((i = 0; i < 100; i++)); do
-    [[ -s $tmp ]] && break
-    kill -0 "$DUMPCAP_PID" 2>/dev/null || die "dumpcap failed: $(cat "$SCRATCH/$name.dumpcap.log")"
-    sleep 0.1
-  done
-  sleep 0.5
-  log "capturing $name (tcp port $port)"
-  (cd "$HERE" && timeout 90 "$@") >"$SCRATCH/$name.client.log" 2>&1 ||
-    die "scenario $name failed, see $SCRATCH/$name.client.log"
-  sleep 1
-  stop_pid "$DUMPCAP_PID" INT
-  DUMPCAP_PID=""
-}
-
-# publish NAME: move a finished capture into captures/.
+# publish SRC NAME: move a finished capture into OUT_DIR.
 publish() {
   local src=$1 name=$2
-  mv "$src" "$OUT/$name.pcapng"
-  chmod 644 "$OUT/$name.pcapng"
-  log "wrote captures/$name.pcapng ($(capinfos -c -M "$OUT/$name.pcapng" | awk '/Number of packets/ {print $NF}') packets)"
+  mv "$src" "$OUT_DIR/$name.pcapng"
+  chmod 644 "$OUT_DIR/$name.pcapng"
+  log "wrote $OUT_DIR/$name.pcapng ($(npackets "$OUT_DIR/$name.pcapng") packets)"
 }
 
 # Stock tshark (no plugin: we run as root) finds frame numbers for editcap.
@@ -262,7 +229,7 @@ make_wss() {
   for v in 1.2 1.3; do
     local kl=$SCRATCH/wss-tls${v/./}.keylog
     rm -f "$kl"
-    capture "wss-tls${v/./}" "$WSS_PORT" node --tls-keylog="$kl" client.js session --url "$WSS_URL" \
+    capture_port "wss-tls${v/./}" "$WSS_PORT" node --tls-keylog="$kl" client.js session --url "$WSS_URL" \
       --pub-url "$PUB_URL" --tls "$v" --notify 2
     [[ -s $kl ]] || die "no TLS key log written"
     editcap --inject-secrets "tls,$kl" "$SCRATCH/wss-tls${v/./}.pcapng" "$SCRATCH/wss-tls${v/./}.dsb.pcapng"
@@ -274,11 +241,11 @@ make_wss() {
 # One ws login with notifications; cut after the 101 (late start) and to
 # the notification frames only (mid-session).
 make_late() {
-  capture ws-session "$WS_PORT" node client.js session --url "$WS_URL" --pub-url "$PUB_URL" --notify 5
+  capture_port ws-session "$WS_PORT" node client.js session --url "$WS_URL" --pub-url "$PUB_URL" --notify 5
   local raw=$SCRATCH/ws-session.pcapng n first last
   n=$(frames "$raw" "http.response.code == 101")
   [[ $n =~ ^[0-9]+$ ]] || die "no single 101 in $raw"
-  last=$(capinfos -c -M "$raw" | awk '/Number of packets/ {print $NF}')
+  last=$(npackets "$raw")
   editcap -r "$raw" "$SCRATCH/late.pcapng" "$((n + 1))-$last"
   publish "$SCRATCH/late.pcapng" transport-late-start
   first=$(frames "$raw" 'frame contains "pubsub#event"' | head -1)
@@ -293,7 +260,7 @@ make_deflate() {
   (cd "$HERE" && exec node deflate-proxy.js --port "$PROXY_PORT" --upstream "$WS_URL") >"$SCRATCH/proxy.log" 2>&1 &
   PROXY_PID=$!
   wait_port "$PROXY_PORT" "$PROXY_PID"
-  capture deflate "$PROXY_PORT" node client.js session --url "ws://127.0.0.1:$PROXY_PORT$WS_PATH" \
+  capture_port deflate "$PROXY_PORT" node client.js session --url "ws://127.0.0.1:$PROXY_PORT$WS_PATH" \
     --pub-url "$PUB_URL" --deflate --notify 2
   stop_pid "$PROXY_PID" TERM
   PROXY_PID=""
@@ -303,7 +270,7 @@ make_deflate() {
 make_simple() { # make_simple NAME PORT CLIENT-ARGS...
   local name=$1 port=$2
   shift 2
-  capture "$name" "$port" node client.js "$@"
+  capture_port "$name" "$port" node client.js "$@"
   publish "$SCRATCH/$name.pcapng" "transport-$name"
 }
 
@@ -350,7 +317,8 @@ main() {
   done
   ((${#e[@]} == 0)) || command -v ejabberdctl >/dev/null || die "ejabberd not installed (apt-get install ejabberd)"
 
-  mkdir -p "$SCRATCH"
+  mkdir -p "$SCRATCH" "$OUT_DIR"
+  OUT_DIR=$(cd "$OUT_DIR" && pwd)
   (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
   log "versions: $(prosodyctl about 2>/dev/null | head -1); node $(node --version);" \
     "ws $(node -p 'require("./node_modules/ws/package.json").version' 2>/dev/null || true);" \
