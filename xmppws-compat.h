@@ -25,7 +25,8 @@
  *    only): XMPPWS_LOG_INIT().
  *  - 4.6, for programs that embed libwireshark (the fuzz harness; only
  *    with XMPPWS_COMPAT_EMBEDDING defined): configuration_init(),
- *    proto_item_fill_label(), the record setup and epan_dissect_run().
+ *    proto_item_fill_label(), the record setup, epan_dissect_run() and
+ *    wtap_dump() (the HAR converter).
  * Releases in between (4.1, 4.3, 4.5 development series) follow the
  * release that came out of them.
  *
@@ -213,6 +214,30 @@ xmppws_epan_dissect_run(epan_dissect_t *edt, int file_type_subtype, wtap_rec *re
     rec->data = saved;
 #else
     epan_dissect_run(edt, file_type_subtype, rec, tvb_new_real_data(data, len, len), fd, cinfo);
+#endif
+}
+
+/* wiretap/wtap.h: write one record holding `len` bytes at `data`. Until
+ * 4.4 wtap_dump() takes the bytes as an argument; from 4.5 on it reads them
+ * from the record's Buffer rec->data, which is pointed at them for the call
+ * and restored. */
+static inline bool
+xmppws_wtap_dump(wtap_dumper *pdh, wtap_rec *rec, const uint8_t *data, unsigned len, int *err, gchar **err_info)
+{
+#if XMPPWS_WS_AT_LEAST(4, 5)
+    Buffer saved = rec->data;
+    bool ok;
+
+    rec->data.data = (uint8_t *)data;
+    rec->data.allocated = len;
+    rec->data.start = 0;
+    rec->data.first_free = len;
+    ok = wtap_dump(pdh, rec, err, err_info);
+    rec->data = saved;
+    return ok;
+#else
+    (void)len;
+    return wtap_dump(pdh, rec, data, err, err_info);
 #endif
 }
 

@@ -13,6 +13,7 @@
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
 #include <epan/tap.h>
+#include <wiretap/wtap_opttypes.h>
 #include <wsutil/str_util.h>
 #include <wsutil/utf8_entities.h>
 
@@ -189,7 +190,18 @@ xmppws_stream_set_server(xmppws_stream_t *st, packet_info *pinfo, gboolean src_i
 gboolean
 xmppws_over_tls(packet_info *pinfo)
 {
-    return xmppws_data_source_tvb_by_name(pinfo, "Decrypted TLS") != NULL;
+    char *comment = NULL;
+
+    if (xmppws_data_source_tvb_by_name(pinfo, "Decrypted TLS"))
+        return TRUE;
+    /* A capture made from a browser's HAR by xmppws-har2pcapng (har/har.h)
+     * holds wss:// sessions as plain TCP and says so in the comment of each
+     * of their packets. */
+    return pinfo->rec && pinfo->rec->block &&
+           wtap_block_get_nth_string_option_value(pinfo->rec->block, OPT_COMMENT, 0, &comment) ==
+               WTAP_OPTTYPE_SUCCESS &&
+           comment && g_str_has_prefix(comment, "HAR entry ") && strstr(comment, " wss://") &&
+           strstr(comment, "(TLS in the browser");
 }
 
 /* Direction an element implies by itself (RFC 7395 3.4: the client's <open/>

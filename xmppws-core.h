@@ -144,7 +144,8 @@ gboolean xmppws_starts_like_xmpp(const guint8 *p, guint len);
 #define XMPPWS_SNIFF_LEN 512
 
 /* TRUE when the frame's XMPP came through TLS (wss://): the frame has
- * TLS's "Decrypted TLS" data source. */
+ * TLS's "Decrypted TLS" data source, or it was written from a HAR's wss://
+ * entry by xmppws-har2pcapng (its packet comment says so). */
 gboolean xmppws_over_tls(packet_info *pinfo);
 
 /* One unit, as the transport hands it to the core. */

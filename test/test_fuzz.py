@@ -31,6 +31,7 @@ FUZZ_DIR = os.path.join(xt.ROOT, "fuzz")
 REGRESSIONS = os.path.join(xt.HERE, "fuzz-regressions")
 BUILD_FUZZ = os.path.join(os.path.dirname(os.path.abspath(xt.PLUGIN_DIR)), "fuzz")
 FUZZER = os.path.join(BUILD_FUZZ, "fuzz-xmppws")
+HAR_FUZZER = os.path.join(BUILD_FUZZ, "fuzz-har")
 FUZZ_SECONDS = int(os.environ.get("XMPPWS_FUZZ_SECONDS", "30"))
 # Small captures, each mutated once (fixed editcap seeds) by the editcap smoke;
 # transport-wss-tls13 goes through mutate.sh's rewrite (4.0's editcap refuses
@@ -101,6 +102,23 @@ class FuzzSmoke(unittest.TestCase):
         self.assertTrue(executed and executed[0] > 1000, "too few executions:\n" + "\n".join(stats))
         if not os.listdir(artifacts):
             os.rmdir(artifacts)
+
+    def test_har_libfuzzer(self):
+        """The HAR reader (har/har.c) under libFuzzer: 100,000 inputs from
+        fuzz/har-corpus (the long campaign is in fuzz/README.md)."""
+        if not os.path.exists(HAR_FUZZER):
+            self.skipTest("no fuzz-har in this build (the ASan+UBSan build makes it)")
+        work = tempfile.mkdtemp(prefix="xmppws-harfuzz-")
+        self.addCleanup(shutil.rmtree, work, True)
+        corpus = os.path.join(work, "corpus")
+        shutil.copytree(os.path.join(FUZZ_DIR, "har-corpus"), corpus)
+        cmd = [HAR_FUZZER, "-seed=1", "-runs=100000", "-max_len=65536", "-timeout=20", "-print_final_stats=1",
+               "-dict=" + os.path.join(FUZZ_DIR, "xmpp.dict"), "-artifact_prefix=" + work + "/", corpus]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        self.assertEqual(proc.returncode, 0, "fuzz-har found a crash:\n" + proc.stderr[-6000:])
+        executed = [int(l.split()[-1]) for l in proc.stderr.splitlines()
+                    if l.startswith("stat::number_of_executed_units")]
+        self.assertEqual(executed, [100000])
 
     @unittest.skipUnless(xt.SANITIZERS, "editcap mutations run against the ASan+UBSan build only")
     def test_editcap_mutations(self):

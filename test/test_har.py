@@ -1,0 +1,217 @@
+"""HAR files (issue 14): xmppws-har2pcapng turns what Chrome or Edge DevTools
+saved into a pcapng that dissects like a capture.
+
+Material: captures/har-session.har and captures/har-session.pcapng are one
+real Chromium session recorded both ways (captures/har/make.sh: strophe.js
+in headless Chromium, Prosody 0.12, the HAR built from the DevTools
+protocol's Network events). Where that pair is compared, every XMPP message
+must give the same fields. The error and hostile cases are synthetic HARs
+written here (no browser writes broken JSON on purpose).
+"""
+import json
+import os
+import subprocess
+import tempfile
+import unittest
+
+from xmppws_test import CAPTURES, SANITIZERS, STAGE, fields
+
+CONVERTER = os.environ.get("XMPPWS_HAR2PCAPNG",
+                           os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "build",
+                                        "xmppws-har2pcapng"))
+HAR = os.path.join(CAPTURES, "har-session.har")
+PCAP = "har-session.pcapng"
+
+# What both dissections must agree on, per XMPP element (the frame structure
+# differs: a HAR has one packet per message, a capture may batch them).
+PER_MESSAGE = ["xmppws.direction", "xmppws.stage", "xmppws.iq.id", "xmppws.iq.type", "xmppws.sasl.mechanism",
+               "xmppws.sasl.authcid", "xmppws.bind.resource", "xmppws.bind.jid", "xmppws.pubsub.node",
+               "xmppws.pubsub.event.node", "finesse.user.id", "finesse.user.state", "finesse.kind"]
+
+
+def scratch(name):
+    return os.path.join(tempfile.mkdtemp(prefix="xmppws-har-"), name)
+
+
+def convert(har_path, out=None):
+    """Run the converter; (exit status, stdout + stderr, output path)."""
+    out = out or scratch("out.pcapng")
+    env = dict(os.environ)
+    if SANITIZERS:
+        env["ASAN_OPTIONS"] = "abort_on_error=1:detect_leaks=1"
+        env["UBSAN_OPTIONS"] = "halt_on_error=1:print_stacktrace=1"
+        env.pop("LD_PRELOAD", None)
+    proc = subprocess.run([CONVERTER, har_path, out], capture_output=True, text=True, env=env, timeout=600)
+    if os.path.exists(out):
+        os.chmod(out, 0o644)
+    return proc.returncode, proc.stdout + proc.stderr, out
+
+
+def write_har(obj_or_text, name="in.har"):
+    path = scratch(name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(obj_or_text if isinstance(obj_or_text, str) else json.dumps(obj_or_text))
+    return path
+
+
+def ws_entry(messages, url="ws://uccxpub.prabhat.com:8082/ws/"):
+    return {"startedDateTime": "2026-12-02T10:00:00.000Z", "time": 3.5, "_resourceType": "websocket",
+            "serverIPAddress": "127.0.0.1",
+            "request": {"method": "GET", "url": url, "httpVersion": "HTTP/1.1",
+                        "headers": [{"name": "Host", "value": "uccxpub.prabhat.com"},
+                                    {"name": "Upgrade", "value": "websocket"},
+                                    {"name": "Connection", "value": "Upgrade"},
+                                    {"name": "Sec-WebSocket-Key", "value": "dGhlIHNhbXBsZSBub25jZQ=="},
+                                    {"name": "Sec-WebSocket-Version", "value": "13"},
+                                    {"name": "Sec-WebSocket-Protocol", "value": "xmpp"}]},
+            "response": {"status": 101, "statusText": "Switching Protocols",
+                         "headers": [{"name": "Upgrade", "value": "websocket"},
+                                     {"name": "Connection", "value": "Upgrade"},
+                                     {"name": "Sec-WebSocket-Accept", "value": "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="},
+                                     {"name": "Sec-WebSocket-Protocol", "value": "xmpp"},
+                                     {"name": "Sec-WebSocket-Extensions", "value": "permessage-deflate"}]},
+            "_webSocketMessages": messages}
+
+
+OPEN = '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="uccxpub.prabhat.com" version="1.0"/>'
+AUTH = ('<auth xmlns="urn:ietf:params:xml:ns:xmpp-sasl" mechanism="PLAIN">'
+        'YWRtaW5pc3RyYXRvckB1Y2N4cHViLnByYWJoYXQuY29tAGFkbWluaXN0cmF0b3IAMTIzNA==</auth>')
+
+
+def har(entries):
+    return {"log": {"version": "1.2", "creator": {"name": "WebInspector", "version": "537.36"}, "pages": [],
+                    "entries": entries}}
+
+
+@unittest.skipUnless(os.path.exists(HAR), "captures/har-session.har not made yet (captures/har/make.sh)")
+class SameAsCapture(unittest.TestCase):
+    """The real Chromium session, as HAR and as capture."""
+
+    @classmethod
+    def setUpClass(cls):
+        status, out, cls.converted = convert(HAR)
+        if status != 0:
+            raise AssertionError(out)
+
+    def per_message(self, cap):
+        rows = fields(cap, PER_MESSAGE, "xmppws", ["-2"])
+        out = []
+        for r in rows:
+            n = len(r[0].split("|"))
+            # one row per element: split batched frames
+            cols = [c.split("|") if c else [""] * n for c in r]
+            for i in range(n):
+                out.append(tuple(col[i] if i < len(col) else "" for col in cols))
+        return out
+
+    def test_every_message_the_same(self):
+        """Every message in both gives the same fields. Chrome records
+        nothing that arrives after the page closed the socket: the server's
+        answering <close/> may be missing from the HAR, and only that."""
+        har_rows, pcap_rows = self.per_message(self.converted), self.per_message(PCAP)
+        self.assertGreater(len(har_rows), 10)
+        self.assertEqual(har_rows, pcap_rows[:len(har_rows)])
+        missing = pcap_rows[len(har_rows):]
+        self.assertLessEqual(len(missing), 2, missing)
+        self.assertTrue(all(r[1] in (STAGE["closing"], STAGE["closed"]) for r in missing), missing)
+
+    def test_same_notifications(self):
+        self.assertEqual(fields(self.converted, ["finesse.user.state"], "finesse.user.state"),
+                         fields(PCAP, ["finesse.user.state"], "finesse.user.state"))
+
+
+class Converter(unittest.TestCase):
+    def test_login_and_comment(self):
+        msgs = [{"type": "send", "time": 1796205600.1, "opcode": 1, "data": OPEN},
+                {"type": "send", "time": 1796205600.2, "opcode": 1, "data": AUTH}]
+        status, out, pcap = convert(write_har(har([ws_entry(msgs)])))
+        self.assertEqual(status, 0, out)
+        self.assertIn("2 WebSocket messages in 1 WebSocket connections, 0 HTTP exchanges", out)
+        rows = fields(pcap, ["frame.number", "xmppws.direction", "xmppws.sasl.authcid", "ip.src"], "xmppws", ["-2"])
+        self.assertEqual(rows, [["6", "1", "", "192.0.2.1"], ["7", "1", "administrator", "192.0.2.1"]])
+        # the HTTP upgrade is Wireshark's, with the subprotocol; the extension the HAR's messages no longer need is gone
+        self.assertEqual(fields(pcap, ["http.sec_websocket_protocol", "http.sec_websocket_extensions"],
+                                "http.response.code == 101"), [["xmpp", ""]])
+        # ws:// in the browser: the password was in clear
+        self.assertEqual(fields(pcap, ["frame.number"], "xmppws.sasl.plain_cleartext", ["-2"]), [["7"]])
+
+    def test_wss_is_not_cleartext(self):
+        msgs = [{"type": "send", "time": 1796205600.2, "opcode": 1, "data": AUTH}]
+        status, out, pcap = convert(write_har(har([ws_entry(msgs, "wss://uccxpub.prabhat.com:8445/ws/")])))
+        self.assertEqual(status, 0, out)
+        self.assertEqual(fields(pcap, ["xmppws.sasl.authcid"], "xmppws"), [["administrator"]])
+        self.assertEqual(fields(pcap, ["frame.number"], "xmppws.sasl.plain_cleartext", ["-2"]), [])
+
+    def test_rest_entries_and_skipped_items(self):
+        rest = {"startedDateTime": "2026-12-02T09:59:59.000Z", "time": 20, "_resourceType": "xhr",
+                "request": {"method": "PUT", "url": "https://uccxpub.prabhat.com:8445/finesse/api/User/1001",
+                            "headers": [{"name": ":authority", "value": "x"},
+                                        {"name": "Content-Type", "value": "application/xml"}],
+                            "postData": {"mimeType": "application/xml", "text": "<User><state>READY</state></User>"}},
+                "response": {"status": 202, "statusText": "Accepted", "headers": [],
+                             "content": {"size": 0, "mimeType": "text/plain"}}}
+        msgs = [{"type": "send", "time": 1796205600.1, "opcode": 1, "data": OPEN},
+                {"type": "error", "time": 1796205600.2, "opcode": 1, "data": "net::ERR_CONNECTION_RESET"},
+                {"type": "receive", "time": 1796205600.3, "opcode": 9, "data": ""},
+                {"type": "receive", "time": "soon", "opcode": 1, "data": "<x/>"}]
+        status, out, pcap = convert(write_har(har([rest, ws_entry(msgs), 42])))
+        self.assertEqual(status, 0, out)
+        self.assertIn("1 WebSocket messages in 1 WebSocket connections, 1 HTTP exchanges", out)
+        self.assertEqual(fields(pcap, ["http.request.method", "http.request.uri", "http.file_data"],
+                                "http.request.method == \"PUT\""),
+                         [["PUT", "/finesse/api/User/1001", "<User><state>READY</state></User>"]])
+        self.assertEqual(fields(pcap, ["http.response.code"], "http.response.code == 202"), [["202"]])
+        comment = subprocess.run(["capinfos", "-k", pcap], capture_output=True, text=True).stdout
+        self.assertIn("1 HTTP entries, 4 items skipped", comment)
+
+    def test_not_json(self):
+        for text in ["", "{", "not json", '{"log": {"entries": [}', "\x00"]:
+            with self.subTest(text=text):
+                status, out, pcap = convert(write_har(text))
+                self.assertEqual(status, 2, out)
+                self.assertIn("not a HAR file", out)
+                self.assertFalse(os.path.exists(pcap))
+
+    def test_not_a_har(self):
+        for obj in [[], {"log": {}}, {"log": {"entries": {}}}, {"entries": []}]:
+            with self.subTest(obj=obj):
+                status, out, _ = convert(write_har(obj))
+                self.assertEqual(status, 2, out)
+                self.assertIn("no log.entries array", out) if isinstance(obj, dict) else None
+
+    def test_no_websocket_messages(self):
+        """Firefox's HAR export has no WebSocket frames."""
+        status, out, pcap = convert(write_har(har([ws_entry([])])))
+        self.assertEqual(status, 3, out)
+        self.assertIn("holds no WebSocket message (1 WebSocket entries, 0 other entries)", out)
+        self.assertIn("Firefox", out)
+        self.assertFalse(os.path.exists(pcap))
+
+    def test_truncated(self):
+        text = json.dumps(har([ws_entry([{"type": "send", "time": 1796205600.1, "opcode": 1, "data": OPEN}])]))
+        for cut in (10, len(text) // 2, len(text) - 1):
+            with self.subTest(cut=cut):
+                status, out, _ = convert(write_har(text[:cut]))
+                self.assertEqual(status, 2, out)
+
+    def test_hostile(self):
+        """Large, binary and oddly typed messages: converted or skipped,
+        never a crash."""
+        big = "<message xmlns='jabber:client'><body>" + "x" * 300000 + "</body></message>"
+        msgs = [{"type": "receive", "time": 1796205600.1, "opcode": 1, "data": big},
+                {"type": "receive", "time": 1796205600.2, "opcode": 2, "data": "AAEC////"},
+                {"type": "receive", "time": 1796205600.3, "opcode": 1, "data": ["not", "text"]},
+                {"type": ["x"], "time": 1796205600.4, "opcode": 1, "data": OPEN},
+                {"type": "send", "time": 1e300, "opcode": 1, "data": OPEN},
+                {"type": "send", "time": -1, "opcode": 1, "data": OPEN}]
+        entry = ws_entry(msgs)
+        entry["request"]["headers"].append({"name": "X-Evil", "value": "a\r\nInjected: 1"})
+        status, out, pcap = convert(write_har(har([entry, {"startedDateTime": "yesterday"}, "x", None])))
+        self.assertEqual(status, 0, out)
+        self.assertIn("2 WebSocket messages", out)
+        self.assertEqual(fields(pcap, ["http.request.line"], "http.request", ["-2"])[0][0].count("Injected"), 0)
+        self.assertEqual(len(fields(pcap, ["frame.number"], "websocket.opcode == 2")), 1)
+
+
+if __name__ == "__main__":
+    unittest.main()
