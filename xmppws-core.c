@@ -13,6 +13,7 @@
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
 #include <epan/tap.h>
+#include <wiretap/wtap.h>
 #include <wiretap/wtap_opttypes.h>
 #include <wsutil/str_util.h>
 #include <wsutil/utf8_entities.h>

@@ -8,13 +8,14 @@ protocol's Network events). Where that pair is compared, every XMPP message
 must give the same fields. The error and hostile cases are synthetic HARs
 written here (no browser writes broken JSON on purpose).
 """
+import glob
 import json
 import os
 import subprocess
 import tempfile
 import unittest
 
-from xmppws_test import CAPTURES, SANITIZERS, STAGE, fields
+from xmppws_test import CAPTURES, PLUGIN_DIR, SANITIZERS, STAGE, fields, tshark
 
 CONVERTER = os.environ.get("XMPPWS_HAR2PCAPNG",
                            os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "build",
@@ -157,9 +158,13 @@ class Converter(unittest.TestCase):
         status, out, pcap = convert(write_har(har([rest, ws_entry(msgs), 42])))
         self.assertEqual(status, 0, out)
         self.assertIn("1 WebSocket messages in 1 WebSocket connections, 1 HTTP exchanges", out)
-        self.assertEqual(fields(pcap, ["http.request.method", "http.request.uri", "http.file_data"],
-                                "http.request.method == \"PUT\""),
-                         [["PUT", "/finesse/api/User/1001", "<User><state>READY</state></User>"]])
+        rows = fields(pcap, ["http.request.method", "http.request.uri", "http.file_data"],
+                      "http.request.method == \"PUT\"")
+        # http.file_data is text until 4.4, bytes (hex) from 4.6 on
+        body = rows[0][2]
+        if all(c in "0123456789abcdef" for c in body):
+            body = bytes.fromhex(body).decode()
+        self.assertEqual(rows[0][:2] + [body], ["PUT", "/finesse/api/User/1001", "<User><state>READY</state></User>"])
         self.assertEqual(fields(pcap, ["http.response.code"], "http.response.code == 202"), [["202"]])
         comment = subprocess.run(["capinfos", "-k", pcap], capture_output=True, text=True).stdout
         self.assertIn("1 HTTP entries, 4 items skipped", comment)
@@ -211,6 +216,37 @@ class Converter(unittest.TestCase):
         self.assertIn("2 WebSocket messages", out)
         self.assertEqual(fields(pcap, ["http.request.line"], "http.request", ["-2"])[0][0].count("Injected"), 0)
         self.assertEqual(len(fields(pcap, ["frame.number"], "websocket.opcode == 2")), 1)
+
+
+WIRETAP_PLUGIN = glob.glob(os.path.join(PLUGIN_DIR, "*", "wiretap", "finesse-xmpp-har.so"))
+
+
+@unittest.skipUnless(WIRETAP_PLUGIN, "the .har reader is built where Wireshark installs wiretap/wtap_module.h (4.6+)")
+class OpenDirectly(unittest.TestCase):
+    """Wireshark 4.6 and later open the HAR itself (har/wiretap-har.c) and
+    show exactly the packets the converter writes."""
+
+    def test_same_as_converted(self):
+        msgs = [{"type": "send", "time": 1796205600.1, "opcode": 1, "data": OPEN},
+                {"type": "send", "time": 1796205600.2, "opcode": 1, "data": AUTH}]
+        har_path = write_har(har([ws_entry(msgs)]))
+        os.chmod(har_path, 0o644)
+        os.chmod(os.path.dirname(har_path), 0o755)
+        status, out, pcap = convert(har_path)
+        self.assertEqual(status, 0, out)
+        cols = ["frame.number", "frame.time_epoch", "ip.src", "tcp.srcport", "xmppws.direction",
+                "xmppws.sasl.authcid", "frame.comment"]
+        direct = fields(har_path, cols, None, ["-2"])
+        self.assertEqual(len(direct), 7)
+        self.assertEqual(direct, fields(pcap, cols, None, ["-2"]))
+        types = tshark(["-G", "plugins"])
+        self.assertIn("finesse-xmpp-har.so", types)
+
+    def test_not_a_har_is_left_to_others(self):
+        path = write_har('{"hello": "world"}', "other.json")
+        os.chmod(path, 0o644)
+        os.chmod(os.path.dirname(path), 0o755)
+        self.assertNotIn("HAR", tshark(["-r", path], check=False))
 
 
 if __name__ == "__main__":

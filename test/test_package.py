@@ -74,8 +74,12 @@ class Package(unittest.TestCase):
             files = sorted(m.name for m in tar.getmembers() if m.isfile())
             others = [m.name for m in tar.getmembers() if not (m.isfile() or m.isdir())]
         top = self.top()
-        expected = sorted(["%s/INSTALL.txt" % top, "%s/plugins/%s/epan/finesse-xmpp.so" % (top, self.mm)]
-                          + ["%s/profiles/Finesse/%s" % (top, n) for n in os.listdir(PROFILE)])
+        expected = ["%s/INSTALL.txt" % top, "%s/plugins/%s/epan/finesse-xmpp.so" % (top, self.mm),
+                    "%s/bin/xmppws-har2pcapng" % top]
+        if xmppws_test.wireshark_version() >= (4, 6):
+            # the .har file reader (wiretap/wtap_module.h is installed from 4.6 on)
+            expected.append("%s/plugins/%s/wiretap/finesse-xmpp-har.so" % (top, self.mm))
+        expected = sorted(expected + ["%s/profiles/Finesse/%s" % (top, n) for n in os.listdir(PROFILE)])
         self.assertEqual(files, expected)
         self.assertEqual(others, [])
 
@@ -133,8 +137,12 @@ class Package(unittest.TestCase):
             self.assertEqual(proc.returncode, 0, proc.stderr)
             return proc.stdout
 
-        plugins = [l.split("\t") for l in run(["-G", "plugins"]).splitlines() if l.startswith("finesse-xmpp")]
-        self.assertEqual(len(plugins), 1, plugins)
+        listed = [l.split("\t") for l in run(["-G", "plugins"]).splitlines() if l.startswith("finesse-xmpp")]
+        readers = [[c.strip() for c in p] for p in listed if p[0].strip() == "finesse-xmpp-har.so"]
+        if xmppws_test.wireshark_version() >= (4, 6):
+            self.assertEqual([r[1:3] for r in readers], [[project_version(), "file type"]])
+        plugins = [p for p in listed if p[0].strip() == "finesse-xmpp.so"]
+        self.assertEqual(len(plugins), 1, listed)
         name, version, kind, path = [c.strip() for c in plugins[0]]
         self.assertEqual((name, version, kind), ("finesse-xmpp.so", project_version(), "dissector"))
         self.assertEqual(path, os.path.join(home, ".local/lib/wireshark/plugins", self.mm, "epan", "finesse-xmpp.so"))

@@ -14,9 +14,21 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
 
 # One Wireshark: the system's (native, or inside a chroot).
+# A build folder configured from another path (each chroot run mounts the
+# tree at a path of its own) is started afresh: CMake refuses a cache made
+# for another source folder.
+fresh_build_dir() {
+  local dir=$1
+  if [ -f "$dir/CMakeCache.txt" ] && ! grep -qx "CMAKE_HOME_DIRECTORY:INTERNAL=$top" "$dir/CMakeCache.txt"; then
+    rm -rf "$dir"
+  fi
+}
+
 here() {
   local suffix=${1:-}
   [ -n "${FINESSE_XMPP_IN_CHROOT:-}" ] || bash "$top/tools/deps.sh"
+  fresh_build_dir "$top/build$suffix"
+  fresh_build_dir "$top/build$suffix-asan"
   echo "== $(tshark --version | head -n 1) ($(gcc --version | head -n 1)): plain build"
   cmake -S "$top" -B "$top/build$suffix" >/dev/null
   cmake --build "$top/build$suffix" -j"$jobs"
