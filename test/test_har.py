@@ -117,8 +117,19 @@ class SameAsCapture(unittest.TestCase):
         self.assertTrue(all(r[1] in (STAGE["closing"], STAGE["closed"]) for r in missing), missing)
 
     def test_same_notifications(self):
-        self.assertEqual(fields(self.converted, ["finesse.user.state"], "finesse.user.state"),
-                         fields(PCAP, ["finesse.user.state"], "finesse.user.state"))
+        states = [["READY"], ["NOT_READY"], ["LOGOUT"]]   # captures/har/README.md
+        self.assertEqual(fields(self.converted, ["finesse.user.state"], "finesse.user.state"), states)
+        self.assertEqual(fields(PCAP, ["finesse.user.state"], "finesse.user.state"), states)
+
+    def test_the_login(self):
+        for cap in (self.converted, PCAP):
+            with self.subTest(cap=cap):
+                self.assertEqual([r[0] for r in fields(cap, ["xmppws.iq.id"], "xmppws.iq.type == \"set\"")],
+                                 ["_bind_auth_2", "_session_auth_2", "sub_user"])
+                self.assertEqual(fields(cap, ["xmppws.sasl.mechanism", "xmppws.sasl.authcid"], "xmppws.sasl.auth"),
+                                 [["PLAIN", "administrator"]])
+                self.assertEqual(fields(cap, ["xmppws.login.jid"], "xmppws.login", ["-2"])[0],
+                                 ["administrator@uccxpub.prabhat.com/desktop"])
 
 
 class Converter(unittest.TestCase):
