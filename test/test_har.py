@@ -253,6 +253,13 @@ class OpenDirectly(unittest.TestCase):
         types = tshark(["-G", "plugins"])
         self.assertIn("finesse-xmpp-har.so", types)
 
+    @unittest.skipUnless(os.path.exists(HAR), "captures/har-session.har not made yet")
+    def test_real_session(self):
+        status, out, pcap = convert(HAR)
+        self.assertEqual(status, 0, out)
+        cols = ["frame.number", "xmppws.direction", "xmppws.stage", "xmppws.iq.id", "finesse.user.state"]
+        self.assertEqual(fields(HAR, cols, "xmppws", ["-2"]), fields(pcap, cols, "xmppws", ["-2"]))
+
     def test_not_a_har_is_left_to_others(self):
         path = write_har('{"hello": "world"}', "other.json")
         os.chmod(path, 0o644)
