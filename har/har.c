@@ -241,6 +241,20 @@ body_of(char *buf, jsmntok_t *holder)
     return g_bytes_new(text, strlen(text));
 }
 
+/* End the headers with the Content-Length of `body` (taken, may be NULL)
+ * and append it (RFC 7230 3.3.2). */
+static void
+append_body(GString *out, GBytes *body)
+{
+    gsize n = body ? g_bytes_get_size(body) : 0;
+
+    g_string_append_printf(out, "Content-Length: %" G_GSIZE_FORMAT "\r\n\r\n", n);
+    if (body) {
+        g_string_append_len(out, g_bytes_get_data(body, NULL), (gssize)n);
+        g_bytes_unref(body);
+    }
+}
+
 /* "/path?query" of a URL ("/" when it has none). */
 static char *
 url_path(const char *url)
@@ -420,7 +434,6 @@ convert_http(har_result_t *res, char *buf, jsmntok_t *entry, jsmntok_t *end, gui
     const char *url = get_str(buf, req, "url");
     const char *method = get_str(buf, req, "method");
     GString *out = g_string_new(NULL);
-    GBytes *body;
     double status = 0, total = 0;
     nstime_t t = *start;
     conn_t c;
@@ -431,12 +444,7 @@ convert_http(har_result_t *res, char *buf, jsmntok_t *entry, jsmntok_t *end, gui
     g_string_append_printf(out, "%s %s HTTP/1.1\r\n", method && *method && !strpbrk(method, " \r\n") ? method : "GET",
                            path);
     append_headers(out, buf, req, end, FALSE);
-    body = body_of(buf, req ? json_get_object(buf, req, "postData") : NULL);
-    g_string_append_printf(out, "Content-Length: %" G_GSIZE_FORMAT "\r\n\r\n", body ? g_bytes_get_size(body) : 0);
-    if (body) {
-        g_string_append_len(out, g_bytes_get_data(body, NULL), (gssize)g_bytes_get_size(body));
-        g_bytes_unref(body);
-    }
+    append_body(out, body_of(buf, req ? json_get_object(buf, req, "postData") : NULL));
     send_data(&c, TRUE, t, (const guint8 *)out->str, out->len);
     g_string_truncate(out, 0);
     get_num(buf, resp, "status", &status);
@@ -446,12 +454,7 @@ convert_http(har_result_t *res, char *buf, jsmntok_t *entry, jsmntok_t *end, gui
         g_string_append_printf(out, "HTTP/1.1 %d %s\r\n", (int)status,
                                get_str(buf, resp, "statusText") ? get_str(buf, resp, "statusText") : "");
         append_headers(out, buf, resp, end, FALSE);
-        body = body_of(buf, resp ? json_get_object(buf, resp, "content") : NULL);
-        g_string_append_printf(out, "Content-Length: %" G_GSIZE_FORMAT "\r\n\r\n", body ? g_bytes_get_size(body) : 0);
-        if (body) {
-            g_string_append_len(out, g_bytes_get_data(body, NULL), (gssize)g_bytes_get_size(body));
-            g_bytes_unref(body);
-        }
+        append_body(out, body_of(buf, resp ? json_get_object(buf, resp, "content") : NULL));
         send_data(&c, FALSE, t, (const guint8 *)out->str, out->len);
     }
     g_string_free(out, TRUE);
