@@ -147,7 +147,10 @@ compressed_payload_is_xmpp(packet_info *pinfo, const guint8 *payload, guint len)
     guint out_len = 0;
     guint8 *out = xmppws_ws_inflate(pinfo->pool, payload, len, TRUE, &out_len);
 
-    return out && xmppws_starts_like_xmpp(out, out_len);
+    /* Without a namespace to confirm it, a one-letter name (XEP-0198 <a/>,
+     * <r/>) is too common elsewhere (HTML's <a>) to count. */
+    return out && out_len > 2 && g_ascii_isalpha(out[1]) && g_ascii_isalpha(out[2]) &&
+           xmppws_starts_like_xmpp(out, out_len);
 }
 
 /* TRUE when the TCP segment `tvb` starts with WebSocket frames (RFC 6455
