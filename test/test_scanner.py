@@ -32,8 +32,10 @@ def dissect(cap, extra=()):
     return out
 
 
-# Captures where nothing is XMPP as far as Wireshark can see (TLS without keys).
-NO_XMPP = {"transport-wss-nokeys.pcapng", "one-port-nokeys.pcapng"}
+# Captures where nothing is XMPP as far as the plugin can see: TLS without
+# keys, and XMPP over BOSH (issue 15: material recorded, not dissected yet).
+NO_XMPP = {"transport-wss-nokeys.pcapng", "one-port-nokeys.pcapng", "bosh-prosody-strophe.pcapng",
+           "bosh-prosody-strophe-tls.pcapng", "bosh-ejabberd.pcapng"}
 
 
 class SameAsXmlDissector(unittest.TestCase):
