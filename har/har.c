@@ -14,6 +14,8 @@
 #include <wsutil/wsjson.h>
 #include <wsutil/nstime.h>
 #include <wsutil/inet_addr.h>
+#include <epan/tvbuff.h>    /* in_cksum.h needs it */
+#include <epan/in_cksum.h>
 
 #include "har.h"
 
@@ -64,26 +66,6 @@ get_num(char *buf, jsmntok_t *obj, const char *name, double *v)
 
 /* ---- Packets -------------------------------------------------------------- */
 
-static guint16
-csum_fold(guint32 sum)
-{
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    return (guint16)~sum;
-}
-
-static guint32
-csum_add(guint32 sum, const guint8 *p, gsize n)
-{
-    gsize i;
-
-    for (i = 0; i + 1 < n; i += 2)
-        sum += (guint32)(p[i] << 8 | p[i + 1]);
-    if (n & 1)
-        sum += (guint32)p[n - 1] << 8;
-    return sum;
-}
-
 static void
 put16(guint8 *p, guint v)
 {
@@ -96,6 +78,23 @@ put32(guint8 *p, guint32 v)
 {
     put16(p, v >> 16);
     put16(p + 2, v & 0xffff);
+}
+
+/* Write at `field` the Internet checksum (RFC 1071) of a[0, alen) and
+ * b[0, blen) (b may be NULL), computed by epan's in_cksum() while the
+ * field is zero. in_cksum() sums the bytes as they lie in memory, so its
+ * result is stored as it lies too. */
+static void
+set_cksum(guint8 *field, const guint8 *a, int alen, const guint8 *b, int blen)
+{
+    vec_t vec[2];
+    guint16 sum;
+
+    field[0] = field[1] = 0;
+    SET_CKSUM_VEC_PTR(vec[0], a, alen);
+    SET_CKSUM_VEC_PTR(vec[1], b, blen);
+    sum = (guint16)in_cksum(vec, b ? 2 : 1);
+    memcpy(field, &sum, sizeof sum);
 }
 
 #define TCP_FIN 0x01
@@ -113,7 +112,6 @@ add_packet(conn_t *c, gboolean from_client, const nstime_t *ts, guint8 flags, co
     guint8 *p = g_malloc0(total);
     int me = from_client ? 0 : 1;
     guint32 src = from_client ? CLIENT_ADDR : c->server_addr, dst = from_client ? c->server_addr : CLIENT_ADDR;
-    guint32 sum;
     guint8 pseudo[12];
 
     /* IPv4 */
@@ -125,7 +123,7 @@ add_packet(conn_t *c, gboolean from_client, const nstime_t *ts, guint8 flags, co
     p[9] = 6;                    /* TCP */
     put32(p + 12, src);
     put32(p + 16, dst);
-    put16(p + 10, csum_fold(csum_add(0, p, 20)));
+    set_cksum(p + 10, p, 20, NULL, 0);
     /* TCP */
     put16(p + 20, from_client ? c->client_port : SERVER_PORT);
     put16(p + 22, from_client ? SERVER_PORT : c->client_port);
@@ -141,8 +139,7 @@ add_packet(conn_t *c, gboolean from_client, const nstime_t *ts, guint8 flags, co
     pseudo[8] = 0;
     pseudo[9] = 6;
     put16(pseudo + 10, 20 + len);
-    sum = csum_add(csum_add(0, pseudo, sizeof pseudo), p + 20, 20 + len);
-    put16(p + 36, csum_fold(sum));
+    set_cksum(p + 36, pseudo, sizeof pseudo, p + 20, 20 + len);
 
     c->seq[me] += len + ((flags & (TCP_SYN | TCP_FIN)) ? 1 : 0);
     pkt->ts = *ts;

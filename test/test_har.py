@@ -144,6 +144,10 @@ class Converter(unittest.TestCase):
         # the HTTP upgrade is Wireshark's, with the subprotocol; the extension the HAR's messages no longer need is gone
         self.assertEqual(fields(pcap, ["http.sec_websocket_protocol", "http.sec_websocket_extensions"],
                                 "http.response.code == 101"), [["xmpp", ""]])
+        # the synthesized IPv4 and TCP checksums are right (RFC 1071)
+        sums = fields(pcap, ["ip.checksum.status", "tcp.checksum.status"], None,
+                      ["-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE"])
+        self.assertEqual({tuple(r) for r in sums}, {("1", "1")})
         # ws:// in the browser: the password was in clear
         self.assertEqual(fields(pcap, ["frame.number"], "xmppws.sasl.plain_cleartext", ["-2"]), [["7"]])
 
