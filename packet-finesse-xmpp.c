@@ -14,6 +14,7 @@
  *   xmppws-pubsub.c     XEP-0060 inside stanzas, the xmppws.pubsub list
  *   xmppws-websocket.c  transport: WebSocket's tables and heuristic list
  *   xmppws-tcp.c        transport: late starts (no upgrade), wss ports
+ *   xmppws-bosh.c       transport: XMPP over BOSH in HTTP bodies (XEP-0124/0206)
  *   xmppws-stats.c      -z xmppws,tree and -z xmppws,ladder
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -31,6 +32,7 @@
 #include "xmppws-pubsub.h"
 #include "xmppws-websocket.h"
 #include "xmppws-tcp.h"
+#include "xmppws-bosh.h"
 #include "xmppws-stats.h"
 
 void
@@ -48,6 +50,7 @@ proto_register_xmppws(void)
     xmppws_register_pubsub(proto);
     xmppws_register_websocket(proto);
     xmppws_register_tcp(proto);
+    xmppws_register_bosh(proto);
 }
 
 void
@@ -56,5 +59,6 @@ proto_reg_handoff_xmppws(void)
     xmppws_handoff_xml(proto_xmppws);
     xmppws_handoff_websocket();
     xmppws_handoff_tcp();
+    xmppws_handoff_bosh();
     xmppws_handoff_stats();
 }

@@ -21,6 +21,12 @@
  *    used): xmppws_iso8601_to_nstime().
  *  - 4.6: the stat_tap_ui init callback returns bool (void before):
  *    XMPPWS_STAT_TAP_INIT_RET / XMPPWS_STAT_TAP_INIT_OK / _FAIL.
+ *  - 4.2: the media_type table's data argument became media_content_info_t
+ *    (epan/dissectors/packet-media-type.h; 4.0: http_message_info_t of
+ *    packet-http.h, same first members): xmppws_media_info_t,
+ *    XMPPWS_MEDIA_REQUEST / XMPPWS_MEDIA_RESPONSE. Keyed on the header.
+ *  - 4.2: field_info's value became a pointer to an opaque fvalue_t (4.0: a
+ *    member): XMPPWS_FI_VALUE(fi).
  *  - 4.6: ws_log_init() lost its program-name argument (test programs
  *    only): XMPPWS_LOG_INIT().
  *  - 4.6, for programs that embed libwireshark (the fuzz harness; only
@@ -51,10 +57,31 @@
 #endif
 #endif
 
+/* What HTTP hands a dissector of its media_type table (the body's
+ * container: request or response). */
+#if defined(__has_include) && __has_include(<epan/dissectors/packet-media-type.h>)
+#include <epan/dissectors/packet-media-type.h>
+typedef media_content_info_t xmppws_media_info_t;
+#define XMPPWS_MEDIA_REQUEST  MEDIA_CONTAINER_HTTP_REQUEST
+#define XMPPWS_MEDIA_RESPONSE MEDIA_CONTAINER_HTTP_RESPONSE
+#else
+#include <epan/dissectors/packet-http.h>
+typedef http_message_info_t xmppws_media_info_t;
+#define XMPPWS_MEDIA_REQUEST  HTTP_REQUEST
+#define XMPPWS_MEDIA_RESPONSE HTTP_RESPONSE
+#endif
+
 /* True when the Wireshark we build against is MAJOR.MINOR or newer. */
 #define XMPPWS_WS_AT_LEAST(major, minor)                                               \
     (WIRESHARK_VERSION_MAJOR > (major) ||                                              \
      (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
+
+/* The fvalue_t of a field_info, for fvalue_get_*(). */
+#if XMPPWS_WS_AT_LEAST(4, 1)
+#define XMPPWS_FI_VALUE(fi) ((fi)->value)
+#else
+#define XMPPWS_FI_VALUE(fi) (&(fi)->value)
+#endif
 
 #if XMPPWS_WS_AT_LEAST(4, 3)
 typedef bool xmppws_pref_bool_t;   /* what prefs_register_bool_preference() stores */

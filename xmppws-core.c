@@ -465,6 +465,7 @@ dissect_element(xmppws_ctx_t *ctx, xml_frame_t *el, const dispatch_row_t *row)
     fs = (frame_state_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME);
     if (fs && fs->taps++ < XMPPWS_MAX_TAPS_PER_FRAME) {
         ctx->tap->stream = ctx->stream->index;
+        ctx->tap->stream_ref = ctx->stream;
         tap_queue_packet(xmppws_tap, pinfo, ctx->tap);
     }
 }
@@ -515,6 +516,62 @@ store_record(const xmppws_elrec_t **recs, guint32 n, const xmppws_elrec_t *r)
     return TRUE;
 }
 
+/* The wrapper element itself (XEP-0206 <body/>) as the element of slot 0 of
+ * its unit: its role is what it does to the stream (an open, a restart, a
+ * close; a plain body only carries stanzas); its stage and links go into
+ * the transport's subtree, and it gets a tap record of its own (the BOSH
+ * request/response pairs: hold times). A terminate is tracked after its
+ * children, which XEP-0124 13 has the peer process first. */
+static void
+dissect_wrapper(xmppws_ctx_t *ctx, xml_frame_t *body, const xmppws_wrap_t *w, const msg_record_t *rec,
+                const xmppws_elrec_t **recs, gboolean *keep)
+{
+    packet_info *pinfo = ctx->doc.pinfo;
+    proto_tree *saved = ctx->msg_tree;
+    frame_state_t *fs;
+
+    switch (w->role) {
+    case XMPPWS_WRAP_OPEN:
+    case XMPPWS_WRAP_RESTART:
+        ctx->kind = XMPPWS_KIND_OPEN;
+        break;
+    case XMPPWS_WRAP_TERMINATE:
+        ctx->kind = XMPPWS_KIND_CLOSE;
+        break;
+    default:
+        ctx->kind = XMPPWS_KIND_BOSH_BODY;
+        break;
+    }
+    ctx->el_index = 0;
+    ctx->tap = wmem_new0(pinfo->pool, xmppws_tap_info_t);
+    ctx->tap->direction = ctx->direction;
+    ctx->tap->kind = ctx->kind;
+    ctx->tap->summary = wmem_strbuf_get_str(w->info);
+    ctx->tap->request = w->request;
+    ctx->tap->answers = w->answers;
+    ctx->rec = element_record(rec, 0, pinfo);
+    if (w->role != XMPPWS_WRAP_UNTRACKED) {
+        if (!ctx->rec)
+            ctx->rec = xmppws_track_element(ctx, body);
+        if (recs)
+            *keep |= store_record(recs, 0, ctx->rec);
+        ctx->msg_tree = w->tree ? w->tree : saved;
+        xmppws_track_show(ctx, body);
+        ctx->msg_tree = saved;
+        ctx->tap->stage = ctx->rec->stage;
+    } else {
+        ctx->tap->stage = XMPPWS_STAGE_CLOSED;   /* a second terminate of one side */
+    }
+    if (!have_tap_listener(xmppws_tap))
+        return;
+    fs = (frame_state_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME);
+    if (fs && fs->taps++ < XMPPWS_MAX_TAPS_PER_FRAME) {
+        ctx->tap->stream = ctx->stream->index;
+        ctx->tap->stream_ref = ctx->stream;
+        tap_queue_packet(xmppws_tap, pinfo, ctx->tap);
+    }
+}
+
 int
 xmppws_dissect_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const xmppws_unit_t *unit)
 {
@@ -528,6 +585,10 @@ xmppws_dissect_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const x
     gboolean keep = FALSE;                /* first pass: a record of this unit is needed */
     guint32 msg_index, msg_key;
     int elements = 0;
+    xml_frame_t *parent = NULL;           /* whose children are the top-level elements */
+    xmppws_wrap_t wrap;
+    guint32 slot0 = 0;                    /* record slot of the first top-level element */
+    const char *protocol = unit->wrapper ? "XMPP/BOSH" : "XMPP/WS";
 
     fs = (frame_state_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME);
     if (!fs) {
@@ -554,7 +615,7 @@ xmppws_dissect_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const x
      * ours: show the bytes and stop. */
     if (tvb_captured_length(tvb) >= 2 && (tvb_get_ntohs(tvb, 0) == 0xFEFF || tvb_get_ntohs(tvb, 0) == 0xFFFE)) {
         proto_tree_add_expert(ctx.msg_tree, pinfo, &ei_utf16, tvb, 0, 2);
-        col_set_str(pinfo->cinfo, COL_PROTOCOL, "XMPP/WS");
+        col_set_str(pinfo->cinfo, COL_PROTOCOL, protocol);
         wmem_strbuf_append(summary, "(UTF-16, not dissected)");
         goto columns;
     }
@@ -588,7 +649,7 @@ xmppws_dissect_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const x
         root = wmem_new0(pinfo->pool, xml_frame_t);   /* no element at all */
         root->type = XML_FRAME_ROOT;
     }
-    col_set_str(pinfo->cinfo, COL_PROTOCOL, "XMPP/WS");
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, protocol);
 
     if (root) {
         for (el = root->first_child; el; el = el->next_sibling) {
@@ -598,13 +659,37 @@ xmppws_dissect_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const x
                 elements++;
             }
         }
+        parent = root;
+    }
+
+    /* A wrapper (XEP-0206 <body/>): the transport dissects it and names the
+     * stream; its children are the top-level elements, in slots 1.. of the
+     * unit's record (slot 0 is the wrapper's). */
+    memset(&wrap, 0, sizeof wrap);
+    if (unit->wrapper) {
+        ctx.direction = unit->direction;
+        wrap.info = wmem_strbuf_new(pinfo->pool, "");
+        unit->wrapper(&ctx, root ? first : NULL, &wrap);
+        ctx.stream = wrap.stream;
+        wmem_strbuf_append(summary, wmem_strbuf_get_str(wrap.info));
+        if (!ctx.stream || !first) {
+            root = NULL;   /* nothing more to dissect */
+            goto columns;
+        }
+        parent = first;
+        elements = (int)xmppws_el_child_count(first) + 1;
+        slot0 = 1;
+        if (elements > 1)
+            wmem_strbuf_append(summary, ": ");
     }
 
     /* Direction: the transport's when it knows (WebSocket masking, the BOSH
      * request/response), else the stream's server once known, else what the
      * first element implies (kept in the unit's record). */
     rec = (msg_record_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_xmppws, msg_key);
-    if (unit->direction != XMPPWS_DIR_UNKNOWN) {
+    if (unit->wrapper) {
+        keep = TRUE;   /* the wrapper's record is needed on later passes */
+    } else if (unit->direction != XMPPWS_DIR_UNKNOWN) {
         ctx.direction = unit->direction;
     } else if (rec) {
         ctx.direction = rec->direction;
@@ -621,12 +706,15 @@ xmppws_dissect_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const x
     di = proto_tree_add_uint(ctx.msg_tree, hf_direction, tvb, 0, 0, ctx.direction);
     proto_item_set_generated(di);
 
+    if (unit->wrapper && wrap.role != XMPPWS_WRAP_TERMINATE)
+        dissect_wrapper(&ctx, first, &wrap, rec, recs, &keep);
+
     if (!root) {
         proto_tree_add_expert(ctx.msg_tree, pinfo, &ei_xml_disabled, tvb, 0, -1);
         wmem_strbuf_append(summary, "(XML dissector disabled)");
     } else {
         guint32 n = 0;
-        if (elements == 0 && tvb_captured_length(tvb) >= 16 && tvb_strneql(tvb, 0, "</stream:stream", 15) == 0) {
+        if (!unit->wrapper && elements == 0 && tvb_captured_length(tvb) >= 16 && tvb_strneql(tvb, 0, "</stream:stream", 15) == 0) {
             /* A legacy close has no element of its own: give it one. */
             xml_frame_t *fake = wmem_new0(pinfo->pool, xml_frame_t);
             fake->type = XML_FRAME_TAG;
@@ -644,28 +732,34 @@ xmppws_dissect_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const x
             wmem_strbuf_append(summary, wmem_strbuf_get_str(ctx.info));
             elements = -1;
         }
-        for (el = root->first_child; el; el = el->next_sibling) {
+        for (el = parent->first_child; el; el = el->next_sibling) {
             if (el->type != XML_FRAME_TAG)
                 continue;
             ctx.info = wmem_strbuf_new(pinfo->pool, "");
             ctx.info_lead = wmem_strbuf_new(pinfo->pool, "");
-            ctx.el_index = n;
-            ctx.rec = element_record(rec, n, pinfo);
+            ctx.el_index = slot0 + n;
+            ctx.rec = element_record(rec, slot0 + n, pinfo);
             dissect_element(&ctx, el, row_for(&ctx.doc, el));
             if (recs && !rec)
-                keep |= store_record(recs, n, ctx.rec);
+                keep |= store_record(recs, slot0 + n, ctx.rec);
             /* The Info column names the first elements of a batch, then counts. */
             if (n < INFO_MAX_ELEMENTS) {
                 if (n)
                     wmem_strbuf_append(summary, ", ");
                 wmem_strbuf_append(summary, wmem_strbuf_get_str(ctx.info));
             } else if (n == INFO_MAX_ELEMENTS) {
-                wmem_strbuf_append_printf(summary, ", " UTF8_HORIZONTAL_ELLIPSIS " (%d elements)", elements);
+                wmem_strbuf_append_printf(summary, ", " UTF8_HORIZONTAL_ELLIPSIS " (%d elements)",
+                                          elements - (int)slot0);
             }
             n++;
         }
-        if (elements >= 0)
+        if (unit->wrapper) {
+            /* XEP-0124 holds several elements per body: no RFC 7395 3.3.3 check */
+            if (wrap.role == XMPPWS_WRAP_TERMINATE)
+                dissect_wrapper(&ctx, first, &wrap, rec, recs, &keep);
+        } else if (elements >= 0) {
             check_message(&ctx, root, elements);
+        }
         if (elements == 0) {
             if (tvb_skip_wsp(tvb, 0, tvb_captured_length(tvb)) == (int)tvb_captured_length(tvb)) {
                 wmem_strbuf_append(summary, "(whitespace)");

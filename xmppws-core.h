@@ -45,6 +45,7 @@ typedef enum {
     XMPPWS_KIND_MESSAGE,
     XMPPWS_KIND_PRESENCE,
     XMPPWS_KIND_SM,               /* XEP-0198 enable/enabled/r/a/resume */
+    XMPPWS_KIND_BOSH_BODY,        /* XEP-0124 <body/> that neither opens, restarts nor ends the stream */
     XMPPWS_KIND_COUNT
 } xmppws_kind_t;
 
@@ -108,6 +109,10 @@ typedef struct xmppws_stream {
     guint32      end_frame;          /* the transport saw the stream's carrier end there (TCP FIN or
                                       * RST, WebSocket Close); 0: not in the capture */
     gboolean     closed;             /* a <close/> was seen (RFC 7395 3.6; the tracking's) */
+    gboolean     close_is_final;     /* a close needs no answer from the peer (XEP-0124 13: a terminate
+                                      * ends the session at once); FALSE: RFC 7395 3.6 */
+    const char  *label;              /* how statistics name the stream when it is not one TCP
+                                      * connection ("BOSH session 0, sid ..."); NULL: by index */
     struct xmppws_track_stream *track; /* xmppws-tracking.c */
 } xmppws_stream_t;
 
@@ -148,15 +153,49 @@ gboolean xmppws_starts_like_xmpp(const guint8 *p, guint len);
  * entry by xmppws-har2pcapng (its packet comment says so). */
 gboolean xmppws_over_tls(packet_info *pinfo);
 
+/* What a wrapper element does to its stream (XEP-0206): a BOSH <body/>. */
+typedef enum {
+    XMPPWS_WRAP_PLAIN = 0,   /* carries stanzas, or nothing (an empty poll) */
+    XMPPWS_WRAP_OPEN,        /* session creation request or response: the stream's open (XEP-0206 3) */
+    XMPPWS_WRAP_RESTART,     /* xmpp:restart='true': the stream restart after SASL (XEP-0206 5) */
+    XMPPWS_WRAP_TERMINATE,   /* type='terminate': the stream's close, after its children (XEP-0124 13) */
+    XMPPWS_WRAP_UNTRACKED    /* shown, but changes nothing (a second terminate of one side) */
+} xmppws_wrap_role_t;
+
+/* What the transport's wrapper callback tells the core about one wrapper
+ * element. */
+typedef struct xmppws_wrap {
+    xmppws_stream_t    *stream;   /* the stream the wrapper belongs to; NULL: dissect no further */
+    xmppws_wrap_role_t  role;
+    proto_tree         *tree;     /* the wrapper's subtree: the role's stage and links go there */
+    wmem_strbuf_t      *info;     /* the wrapper's summary (pinfo->pool), leads the unit's Info */
+    const xmppws_req_t *request;  /* the wrapper is this transport-level request (a BOSH request) */
+    const xmppws_req_t *answers;  /* ... or answers it (for the tap: hold times) */
+} xmppws_wrap_t;
+
+struct xmppws_ctx;
+
+/* A transport's wrapper callback: `el` is the unit's root element (the
+ * first element; NULL when the unit has none). Adds the wrapper's items
+ * under ctx->msg_tree and fills *out. ctx->direction is the unit's. */
+typedef void (*xmppws_wrapper_fn)(struct xmppws_ctx *ctx, xml_frame_t *el, xmppws_wrap_t *out);
+
 /* One unit, as the transport hands it to the core. */
 typedef struct xmppws_unit {
-    xmppws_stream_t *stream;     /* required */
+    xmppws_stream_t *stream;     /* required, unless `wrapper` finds it */
     xmppws_dir_t     direction;  /* from the transport, or UNKNOWN: then from the stream's server,
-                                  * else implied by the first element (RFC 7395 3.4, RFC 6120) */
+                                  * else implied by the first element (RFC 7395 3.4, RFC 6120);
+                                  * required with `wrapper` */
+    xmppws_wrapper_fn wrapper;   /* NULL: the unit is one top-level element (RFC 7395 3.3.3); else
+                                  * the unit is one wrapper element whose children are the
+                                  * top-level elements (XEP-0206 <body/>), and this callback
+                                  * dissects the wrapper and names the stream */
+    void            *transport;  /* the transport's data for `wrapper` */
 } xmppws_unit_t;
 
 /* Dissect one XML unit `tvb` (RFC 7395 3.3.3: one top-level element; more,
- * none, or partial ones are flagged): adds the xmppws item under `tree`,
+ * none, or partial ones are flagged; with unit->wrapper, one XEP-0206
+ * <body/> whose children are the top-level elements): adds the xmppws item under `tree`,
  * sets the Protocol column and replaces the Info column by the summaries
  * of all units of this frame so far (separated by " | "), queues the tap.
  * Returns the bytes consumed (all). */
@@ -166,6 +205,7 @@ int xmppws_dissect_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, con
  * Strings are NULL when the element has none. */
 typedef struct xmppws_tap_info {
     guint32              stream;        /* the stream's index */
+    const xmppws_stream_t *stream_ref;  /* the stream itself (file scope: a stable key) */
     xmppws_dir_t         direction;
     xmppws_kind_t        kind;
     xmppws_stage_t       stage;

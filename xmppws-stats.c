@@ -56,6 +56,7 @@ static const value_string kind_names[] = {
     { XMPPWS_KIND_MESSAGE,        "message" },
     { XMPPWS_KIND_PRESENCE,       "presence" },
     { XMPPWS_KIND_SM,             "stream management" },
+    { XMPPWS_KIND_BOSH_BODY,      "BOSH body" },
     { 0, NULL }
 };
 
@@ -190,6 +191,7 @@ typedef struct {
     nstime_t       abs_ts;
     xmppws_dir_t   direction;
     xmppws_stage_t stage;
+    gboolean       wrapper;        /* a BOSH <body/> row: it does not start a stage of its own */
     char          *summary;        /* g_malloc'ed */
     gboolean       has_resp_time;
     nstime_t       resp_time;
@@ -198,6 +200,7 @@ typedef struct {
 /* One WebSocket connection: its peers and its rows in capture order. */
 typedef struct {
     guint32  stream;
+    char    *label;                /* the stream's own name (a BOSH session), g_malloc'ed, or NULL */
     char    *client;               /* "addr:port", g_malloc'ed; NULL until known */
     char    *server;
     char    *peer_a;               /* the first message's source and destination */
@@ -209,7 +212,7 @@ typedef struct {
 typedef struct {
     char       *filter;            /* g_malloc'ed, or NULL */
     GPtrArray  *conns;             /* ladder_conn_t*, owns them */
-    GHashTable *by_index;          /* stream -> ladder_conn_t* (not owning) */
+    GHashTable *by_index;          /* stream (xmppws_stream_t*) -> ladder_conn_t* (not owning) */
 } ladder_t;
 
 /* GDestroyNotify of ladder_t.conns: frees one connection and its rows. */
@@ -222,6 +225,7 @@ ladder_conn_free(gpointer data)
     for (i = 0; i < c->rows->len; i++)
         g_free(g_array_index(c->rows, ladder_row_t, i).summary);
     g_array_free(c->rows, TRUE);
+    g_free(c->label);
     g_free(c->client);
     g_free(c->server);
     g_free(c->peer_a);
@@ -256,7 +260,7 @@ ladder_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const 
 {
     ladder_t *l = (ladder_t *)tapdata;
     const xmppws_tap_info_t *ti = (const xmppws_tap_info_t *)p;
-    ladder_conn_t *c = (ladder_conn_t *)g_hash_table_lookup(l->by_index, GUINT_TO_POINTER(ti->stream));
+    ladder_conn_t *c = (ladder_conn_t *)g_hash_table_lookup(l->by_index, ti->stream_ref);
     ladder_row_t row;
 
     if (!c) {
@@ -266,7 +270,12 @@ ladder_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const 
         c->peer_a = endpoint_str(pinfo, TRUE);
         c->peer_b = endpoint_str(pinfo, FALSE);
         g_ptr_array_add(l->conns, c);
-        g_hash_table_insert(l->by_index, GUINT_TO_POINTER(ti->stream), c);
+        g_hash_table_insert(l->by_index, (gpointer)ti->stream_ref, c);
+    }
+    /* A BOSH session is named once its sid is known (the creation response). */
+    if (ti->stream_ref->label && g_strcmp0(c->label, ti->stream_ref->label) != 0) {
+        g_free(c->label);
+        c->label = g_strdup(ti->stream_ref->label);
     }
     if (!c->client && ti->direction != XMPPWS_DIR_UNKNOWN) {
         gboolean src_is_client = ti->direction == XMPPWS_DIR_C2S;
@@ -279,6 +288,7 @@ ladder_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const 
     row.abs_ts = pinfo->abs_ts;
     row.direction = ti->direction;
     row.stage = ti->stage;
+    row.wrapper = ti->kind == XMPPWS_KIND_BOSH_BODY;
     row.summary = g_strdup(ti->summary ? ti->summary : "");
     row.has_resp_time = tap_response_time(ti, pinfo, &row.resp_time);
     g_array_append_val(c->rows, row);
@@ -368,7 +378,9 @@ ladder_draw(void *tapdata)
         xmppws_stage_t stage = XMPPWS_STAGE_NONE;
 
         printf("----------------------------------------------------------------------------------------------------\n");
-        if (c->client)
+        if (c->label && c->client)
+            printf("%s: client %s <-> server %s (first message)\n", c->label, c->client, c->server);
+        else if (c->client)
             printf("Connection %u: client %s <-> server %s\n", c->stream, c->client, c->server);
         else
             printf("Connection %u: %s <-> %s (which side is the client is unknown)\n", c->stream,
@@ -377,7 +389,7 @@ ladder_draw(void *tapdata)
         printf(" Frame      t (s) C       S Message\n");
         for (j = 0; j < c->rows->len; j++) {
             const ladder_row_t *r = &g_array_index(c->rows, ladder_row_t, j);
-            if (j == 0 || r->stage != stage) {
+            if (j == 0 || (r->stage != stage && !r->wrapper)) {
                 stage = r->stage;
                 printf("                  ---- %s ----\n", xmppws_stage_name(stage));
             }

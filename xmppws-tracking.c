@@ -507,8 +507,10 @@ xmppws_track_show(xmppws_ctx_t *ctx, xml_frame_t *el)
      * tshark -2), after the first pass has seen every frame. */
     if (PINFO_FD_VISITED(pinfo)) {
         if (rec->request && !rec->request->resp_frame) {
-            if (ctx->kind == XMPPWS_KIND_CLOSE)
-                proto_tree_add_expert(tree, pinfo, &ei_close_unanswered, tvb, off, len);
+            if (ctx->kind == XMPPWS_KIND_CLOSE) {
+                if (!ctx->stream->close_is_final)
+                    proto_tree_add_expert(tree, pinfo, &ei_close_unanswered, tvb, off, len);
+            }
             else
                 proto_tree_add_expert_format(tree, pinfo, &ei_no_response, tvb, off, len,
                                        "No response to this %s in the capture (RFC 6120 8.2.3 requires one): "
@@ -566,8 +568,8 @@ xmppws_register_tracking(int proto)
         { &ei_sasl_unoffered, { "xmppws.sasl.unoffered_mechanism", PI_PROTOCOL, PI_WARN,
             "SASL mechanism not offered by the server", EXPFILL } },
         { &ei_sasl_plain_cleartext, { "xmppws.sasl.plain_cleartext", PI_SECURITY, PI_WARN,
-            "SASL PLAIN over an unencrypted ws:// connection: the password is in clear (RFC 4616 4, RFC 7395 3.9: "
-            "use wss://)", EXPFILL } },
+            "SASL PLAIN over an unencrypted connection (ws://, or BOSH over http://): the password is in clear "
+            "(RFC 4616 4, RFC 7395 3.9, XEP-0206 6: use TLS)", EXPFILL } },
         { &ei_stanza_before_auth, { "xmppws.stanza_before_auth", PI_SEQUENCE, PI_WARN,
             "Stanza before SASL <success/> (RFC 6120 6.4.6: no stanzas until authentication succeeds)", EXPFILL } },
         { &ei_close_after_success, { "xmppws.close_after_success", PI_SEQUENCE, PI_WARN,

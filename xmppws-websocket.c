@@ -203,7 +203,7 @@ inflate_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, xmppws_ws_c
 static int
 dissect_ws_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, xmppws_ws_conn_t *wc)
 {
-    xmppws_unit_t unit = { wc->stream, XMPPWS_DIR_UNKNOWN };
+    xmppws_unit_t unit = { wc->stream, XMPPWS_DIR_UNKNOWN, NULL, NULL };
     int ret;
 
     if (!PINFO_FD_VISITED(pinfo)) {

@@ -434,6 +434,7 @@ convert_http(har_result_t *res, char *buf, jsmntok_t *entry, jsmntok_t *end, gui
     double status = 0, total = 0;
     nstime_t t = *start;
     conn_t c;
+    GBytes *body;
     char *path = url_path(url ? url : "");
 
     open_connection(&c, res, server_address(buf, entry), index, start,
@@ -441,7 +442,19 @@ convert_http(har_result_t *res, char *buf, jsmntok_t *entry, jsmntok_t *end, gui
     g_string_append_printf(out, "%s %s HTTP/1.1\r\n", method && *method && !strpbrk(method, " \r\n") ? method : "GET",
                            path);
     append_headers(out, buf, req, end, FALSE);
-    append_body(out, body_of(buf, req ? json_get_object(buf, req, "postData") : NULL));
+    body = body_of(buf, req ? json_get_object(buf, req, "postData") : NULL);
+    /* XMPP over BOSH (XEP-0124 7): a POST whose body names the httpbind
+     * namespace; counted so that a HAR of a BOSH desktop is not refused
+     * for holding no WebSocket message. The plugin's dissector decides
+     * what is BOSH; this only counts. */
+    if (body && g_bytes_get_size(body) < (1u << 24)) {
+        gsize n = g_bytes_get_size(body);
+        const char *data = (const char *)g_bytes_get_data(body, NULL);
+        if (data && n >= 5 && memcmp(data, "<body", 5) == 0 &&
+            g_strstr_len(data, (gssize)MIN(n, 2048), "http://jabber.org/protocol/httpbind"))
+            res->bosh_requests++;
+    }
+    append_body(out, body);
     send_data(&c, TRUE, t, (const guint8 *)out->str, out->len);
     g_string_truncate(out, 0);
     get_num(buf, resp, "status", &status);
@@ -545,10 +558,10 @@ har_convert(char *buf, gsize len, char **error)
     }
     g_free(tokens);
     g_string_free(notes, TRUE);
-    if (res->websocket_messages == 0) {
-        *error = g_strdup_printf("the HAR holds no WebSocket message (%u WebSocket entries, %u other entries): "
-                                 "save it from Chrome or Edge DevTools, Firefox's HAR export has none",
-                                 res->websocket_entries, res->http_entries);
+    if (res->websocket_messages == 0 && res->bosh_requests == 0) {
+        *error = g_strdup_printf("the HAR holds no WebSocket message and no BOSH request (%u WebSocket entries, "
+                                 "%u other entries): save it from Chrome or Edge DevTools, Firefox's HAR export "
+                                 "has no WebSocket messages", res->websocket_entries, res->http_entries);
         har_result_free(res);
         return NULL;
     }

@@ -47,13 +47,14 @@ typedef struct {
     guint      websocket_entries;
     guint      websocket_messages;
     guint      http_entries;
+    guint      bosh_requests;     /* HTTP entries whose request body is a BOSH <body/> (XEP-0124) */
     guint      skipped;           /* entries or messages left out (see comment) */
 } har_result_t;
 
 /* Convert the HAR in buf[0, len) (UTF-8 JSON; buf is modified: strings are
  * decoded in place). Returns NULL and sets *error (g_free it) when the input
- * is not JSON, not a HAR (no log.entries array), or holds no WebSocket
- * message (Firefox's HAR export has none). Never aborts on hostile input:
+ * is not JSON, not a HAR (no log.entries array), or holds neither a
+ * WebSocket message (Firefox's HAR export has none) nor a BOSH request. Never aborts on hostile input:
  * values of the wrong type are skipped and counted. */
 har_result_t *har_convert(char *buf, gsize len, char **error);
 

@@ -118,8 +118,9 @@ main(int argc, char **argv)
     wtap_init(FALSE);
     status = write_pcapng(argv[2], res);
     if (status == 0)
-        printf("%s: %u WebSocket messages in %u WebSocket connections, %u HTTP exchanges, %u packets\n",
-               argv[2], res->websocket_messages, res->websocket_entries, res->http_entries, res->packets->len);
+        printf("%s: %u WebSocket messages in %u WebSocket connections, %u HTTP exchanges (%u BOSH requests), "
+               "%u packets\n", argv[2], res->websocket_messages, res->websocket_entries, res->http_entries,
+               res->bosh_requests, res->packets->len);
     har_result_free(res);
     wtap_cleanup();
     return status;

@@ -46,7 +46,7 @@ class CiscoDocument(unittest.TestCase):
 
     def test_only_cleartext_warning(self):
         self.assertEqual([(m[:40], s) for _, m, s, _ in experts(CAP) if s in ("Warning", "Error")],
-                         [("SASL PLAIN over an unencrypted ws:// con", "Warning")])
+                         [("SASL PLAIN over an unencrypted connectio", "Warning")])
 
 
 if __name__ == "__main__":

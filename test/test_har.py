@@ -203,7 +203,7 @@ class Converter(unittest.TestCase):
         """Firefox's HAR export has no WebSocket frames."""
         status, out, pcap = convert(write_har(har([ws_entry([])])))
         self.assertEqual(status, 3, out)
-        self.assertIn("holds no WebSocket message (1 WebSocket entries, 0 other entries)", out)
+        self.assertIn("holds no WebSocket message and no BOSH request (1 WebSocket entries, 0 other entries)", out)
         self.assertIn("Firefox", out)
         self.assertFalse(os.path.exists(pcap))
 

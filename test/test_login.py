@@ -204,7 +204,7 @@ class Tracking(unittest.TestCase):
         found = [(m, s) for _, m, s, _ in experts(CAP) if s in ("Warning", "Error")]
         # a PLAIN login over ws:// raises exactly the cleartext-credentials warning
         self.assertEqual([s for _, s in found], ["Warning"])
-        self.assertIn("SASL PLAIN over an unencrypted ws:// connection", found[0][0])
+        self.assertIn("SASL PLAIN over an unencrypted connection (ws://, or BOSH over http://)", found[0][0])
 
 
 if __name__ == "__main__":

@@ -34,8 +34,7 @@ def dissect(cap, extra=()):
 
 # Captures where nothing is XMPP as far as the plugin can see: TLS without
 # keys, and XMPP over BOSH (issue 15: material recorded, not dissected yet).
-NO_XMPP = {"transport-wss-nokeys.pcapng", "one-port-nokeys.pcapng", "bosh-prosody-strophe.pcapng",
-           "bosh-prosody-strophe-tls.pcapng", "bosh-ejabberd.pcapng"}
+NO_XMPP = {"transport-wss-nokeys.pcapng", "one-port-nokeys.pcapng"}
 
 
 class SameAsXmlDissector(unittest.TestCase):

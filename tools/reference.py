@@ -17,13 +17,27 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BEGIN, END = "<!-- fields:begin -->", "<!-- fields:end -->"
 EBEGIN, EEND = "<!-- experts:begin -->", "<!-- experts:end -->"
 SOURCES = ["xmppws-core.c", "xmppws-xml.c", "xmppws-tracking.c", "xmppws-stream.c", "xmppws-sasl.c",
-           "xmppws-stanza.c", "xmppws-pubsub.c", "xmppws-websocket.c", "xmppws-tcp.c", "packet-finesse.c"]
+           "xmppws-stanza.c", "xmppws-pubsub.c", "xmppws-websocket.c", "xmppws-tcp.c", "xmppws-bosh.c",
+           "packet-finesse.c"]
 EI_RE = re.compile(r'\{\s*&ei_\w+,\s*\{\s*"([\w.]+)",\s*(PI_\w+),\s*(PI_\w+),\s*((?:"(?:[^"\\]|\\.)*"\s*)+),', re.S)
 SEVERITY = {"PI_ERROR": "Error", "PI_WARN": "Warning", "PI_NOTE": "Note", "PI_CHAT": "Chat", "PI_COMMENT": "Comment"}
 
 # What a person should check next, per expert info. tests/test_readme.py fails
 # when an expert info is registered without an entry here.
 NEXT = {
+    "xmppws.bosh.not_body": "The sender: a BOSH body is one <body xmlns='http://jabber.org/protocol/httpbind'/> element; a proxy may have cut or joined bodies.",
+    "xmppws.bosh.no_rid": "The client library: without a rid the connection manager cannot order requests and ends the session (bad-request).",
+    "xmppws.bosh.bad_attribute": "The sender's BOSH library; the connection manager answers bad-request.",
+    "xmppws.bosh.rid_repeat": "The response to the first copy (xmppws.bosh.response_in of that frame): it was lost or late, so the client resent; look for proxy timeouts shorter than wait.",
+    "xmppws.bosh.rid_gap": "Whether the missing requests are on a connection outside the capture (another interface or proxy leg); otherwise the server ends the session with item-not-found.",
+    "xmppws.bosh.rid_order": "Nothing, when it is within the session's requests window: two connections crossed; a proxy queueing requests makes it worse.",
+    "xmppws.bosh.no_creation": "Start the capture before the desktop logs in to see the session creation, SASL and bind.",
+    "xmppws.bosh.unpaired_response": "Whether the capture started while the request was held; otherwise a proxy answered a request the capture does not show.",
+    "xmppws.bosh.sid_mismatch": "A load balancer or proxy mixing sessions on one connection: BOSH needs session affinity.",
+    "xmppws.bosh.terminate_condition": "The condition (XEP-0124 17.2): item-not-found = the server forgot the session (restart, failover, inactivity); policy-violation = too many or too frequent requests; remote-connection-failed = the XMPP server behind the connection manager.",
+    "xmppws.bosh.terminate_after_client": "Nothing: the server answers the client's held poll as the session ends.",
+    "xmppws.bosh.http_error": "The status: 404 = the connection manager lost the session (restart, failover, inactivity timeout, a load balancer sending the request to another node); 403 = its limits; the desktop must log in again.",
+    "xmppws.bosh.no_response": "The capture's end: a request still held when it stopped is normal; in the middle of a capture, check the connection for a reset.",
     "xmppws.no_element": "The message's bytes: a client or proxy sending text that is not XMPP, or a truncated capture.",
     "xmppws.xml_disabled": "Re-enable XML in Analyze > Enabled Protocols.",
     "xmppws.unknown_element": "The element's namespace: an extension this dissector does not name (it is still shown).",
