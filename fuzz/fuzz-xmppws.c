@@ -23,6 +23,9 @@
  *   "\0s"  server to client, the same way
  *   "\0C"  client to server, offered to WebSocket's "ws" heuristic list
  *   "\0S"  server to client, the same way
+ *   "\0b"  an HTTP request body, handed to the "xmppws_bosh" dissector as
+ *          HTTP's media_type table does (XMPP over BOSH, XEP-0124/0206)
+ *   "\0B"  an HTTP response body, the same way
  * Bytes before the first marker are a client-to-server message. Each message
  * is one frame of a fresh TCP connection (new port per input), in a copy of
  * its own so AddressSanitizer sees reads past its end. The session is
@@ -79,6 +82,7 @@ typedef struct {
     guint         len;
     gboolean      from_server;
     gboolean      heuristic;
+    gboolean      bosh;          /* an HTTP body for the media_type handle */
 } fuzz_msg_t;
 
 static epan_t *fuzz_epan;
@@ -95,6 +99,7 @@ static guint16 client_port;
 
 static int proto_fuzzshim = -1;
 static dissector_handle_t xmppws_handle;
+static dissector_handle_t bosh_handle;
 static heur_dissector_list_t ws_heur_list;
 
 static const guint8 client_ip[4] = { 192, 0, 2, 10 };
@@ -129,6 +134,14 @@ dissect_fuzzshim(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     copy_address_shallow(&pinfo->net_dst, &pinfo->dst);
     pinfo->ptype = PT_TCP;
 
+    if (m->bosh) {
+        xmppws_media_info_t info;
+
+        memset(&info, 0, sizeof info);
+        info.type = m->from_server ? XMPPWS_MEDIA_RESPONSE : XMPPWS_MEDIA_REQUEST;
+        info.media_str = "text/xml; charset=utf-8";
+        return call_dissector_only(bosh_handle, tvb, pinfo, tree, &info);
+    }
     if (m->heuristic) {
         if (!dissector_try_heuristic(ws_heur_list, tvb, pinfo, tree, &hdtbl_entry, NULL))
             return 0;
@@ -199,12 +212,13 @@ static void
 split_input(const guint8 *data, size_t size)
 {
     size_t i, start = 0;
-    gboolean from_server = FALSE, heuristic = FALSE;
+    gboolean from_server = FALSE, heuristic = FALSE, bosh = FALSE;
 
     n_msgs = 0;
     for (i = 0; i <= size && n_msgs < MAX_MESSAGES; i++) {
         gboolean marker = i + 1 < size && data[i] == 0 &&
-                          (data[i + 1] == 'c' || data[i + 1] == 's' || data[i + 1] == 'C' || data[i + 1] == 'S');
+                          (data[i + 1] == 'c' || data[i + 1] == 's' || data[i + 1] == 'C' || data[i + 1] == 'S' ||
+                           data[i + 1] == 'b' || data[i + 1] == 'B');
         if (!marker && i < size)
             continue;
         /* An empty message before the first marker is no message; an empty
@@ -214,11 +228,13 @@ split_input(const guint8 *data, size_t size)
             msgs[n_msgs].len = (guint)(i - start);
             msgs[n_msgs].from_server = from_server;
             msgs[n_msgs].heuristic = heuristic;
+            msgs[n_msgs].bosh = bosh;
             n_msgs++;
         }
         if (marker) {
-            from_server = data[i + 1] == 's' || data[i + 1] == 'S';
+            from_server = data[i + 1] == 's' || data[i + 1] == 'S' || data[i + 1] == 'B';
             heuristic = data[i + 1] == 'C' || data[i + 1] == 'S';
+            bosh = data[i + 1] == 'b' || data[i + 1] == 'B';
             start = i + 2;
             i++;
         }
@@ -292,9 +308,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     build_column_format_array(&fuzz_cinfo, prefs_p->num_cols, TRUE);
 
     xmppws_handle = find_dissector("xmppws");
+    bosh_handle = find_dissector("xmppws_bosh");
     ws_heur_list = find_heur_dissector_list("ws");
     installed = dissector_get_uint_handle(find_dissector_table("wtap_encap"), WTAP_ENCAP_USER0);
-    if (!xmppws_handle || !ws_heur_list || !installed ||
+    if (!xmppws_handle || !bosh_handle || !ws_heur_list || !installed ||
         dissector_handle_get_protocol_index(installed) != proto_fuzzshim) {
         fprintf(stderr, "fuzz-xmppws: xmppws dissector, ws heuristics or the shim not registered\n");
         exit(2);

@@ -3,7 +3,9 @@
 capture in captures/, as the xmppws dissector receives it (unmasked,
 inflated, reassembled), one file per distinct message, plus one session file
 per TCP connection (its first messages joined with the direction markers
-of fuzz-xmppws.c: "\\0c" client to server, "\\0s" server to client).
+of fuzz-xmppws.c: "\\0c" client to server, "\\0s" server to client), and
+for every capture with XMPP over BOSH, its HTTP bodies in runs of a dozen
+with the BOSH markers ("\\0b" request, "\\0B" response).
 
   python3 fuzz/seeds.py OUT_DIR [--plugins build/plugins] [--captures captures]
                         [--max-len 65536] [--session-messages 40]
@@ -20,6 +22,7 @@ import argparse
 import glob
 import hashlib
 import os
+import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -35,6 +38,20 @@ def save(out, data):
             f.write(data)
         return 1
     return 0
+
+
+def bosh_sessions(ts, cap, per_file=12):
+    """The BOSH bodies of `cap` (requests and responses, in capture order),
+    joined with the harness's BOSH markers, `per_file` bodies per seed."""
+    out = ts.run(["-n", "-r", ts.readable(cap), "-Y", "xmppws.bosh", "-T", "fields", "-e", "http.request",
+                  "-e", "http.file_data", "-E", "separator=\x01"]).stdout.decode("utf-8", "replace")
+    parts = []
+    for line in out.splitlines():
+        req, _, body = line.partition("\x01")
+        if re.fullmatch(r"(?:[0-9a-f]{2})+", body):   # 4.6 prints http.file_data in hex
+            body = bytes.fromhex(body).decode("utf-8", "replace")
+        parts.append((b"\0b" if req else b"\0B") + body.encode())
+    return [b"".join(parts[i:i + per_file]) for i in range(0, len(parts), per_file)]
 
 
 def main():
@@ -65,6 +82,8 @@ def main():
                 parts.append((mark if i else (b"" if m.direction != 2 else mark)) + m.data[:4096])
             if len(parts) > 1:
                 sessions += save(a.out, b"".join(parts)[:a.max_len])
+        for seed in bosh_sessions(ts, cap):
+            sessions += save(a.out, seed[:a.max_len])
         total += len(msgs)
         print("%-40s %6d messages, %4d connections" % (os.path.basename(cap), len(msgs), len(per_stream)))
     print("%d messages, %d distinct files, %d sessions in %s" % (total, new, sessions, a.out))
