@@ -1,8 +1,8 @@
 # captures/prosody.sh: what the capture scripts share (sourced by
-# captures/make-captures.sh, captures/transport/make.sh and
-# captures/one-port/make.sh; not run on its own). The caller defines log()
-# and die() and the variables DOMAIN and WS_PATH (capture_port: HERE and
-# SCRATCH too).
+# captures/make-captures.sh, captures/transport/make.sh,
+# captures/one-port/make.sh, captures/bosh/make.sh and captures/har/make.sh;
+# not run on its own). The caller defines log() and die() and the
+# variables DOMAIN and WS_PATH (capture_port: HERE and SCRATCH too).
 #
 #   stop_pid PID SIGNAL            signal a process we started, wait up to 5 s,
 #                                  then SIGKILL it; no-op for an empty PID
@@ -19,6 +19,15 @@
 #                                  the pubsub component, finesse@DOMAIN admin;
 #                                  data, certificates, pid and log under DIR
 #   prosody_register DIR USER...   create each user (password 1234)
+#   prosody_bosh DIR BOSH_PATH PAGE STROPHE
+#                                  add to DIR/prosody.cfg.lua (prosody_config's)
+#                                  mod_bosh at BOSH_PATH on every http(s) port
+#                                  (its defaults: hold 1, requests 2,
+#                                  inactivity 60, polling 5, max wait 120) and
+#                                  mod_http_files at /desktop serving DIR/www,
+#                                  where PAGE is copied as index.html and the
+#                                  file STROPHE (strophe.umd.min.js) next to
+#                                  it; die if the config cannot take them
 #   prosody_start DIR PORT...      die if a PORT is in use; start Prosody on
 #                                  DIR/prosody.cfg.lua in the background
 #                                  (output appended to DIR/stdout, pid in
@@ -135,6 +144,20 @@ prosody_register() {
   for u in "$@"; do
     prosodyctl --config "$dir/prosody.cfg.lua" register "$u" "$DOMAIN" 1234 >/dev/null
   done
+}
+
+prosody_bosh() {
+  local dir=$1 bosh_path=$2 page=$3 strophe=$4 cfg=$1/prosody.cfg.lua
+  mkdir -p "$dir/www"
+  sed -i \
+    -e 's|^\(  "http"; "websocket";\)$|\1 "bosh"; "http_files";|' \
+    -e "s|^http_paths = .*|http_paths = { websocket = \"$WS_PATH\"; bosh = \"$bosh_path\"; files = \"/desktop\" }\\
+http_files_dir = \"$dir/www\"|" "$cfg"
+  if ! grep -q '"bosh"; "http_files";' "$cfg" || ! grep -q '^http_files_dir' "$cfg"; then
+    die "captures/prosody.sh's config changed: cannot add mod_bosh to $cfg"
+  fi
+  cp "$page" "$dir/www/index.html"
+  cp "$strophe" "$dir/www/"
 }
 
 prosody_start() {

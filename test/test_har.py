@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import unittest
 
-from xmppws_test import CAPTURES, PLUGIN_DIR, SANITIZERS, STAGE, fields, tshark
+from xmppws_test import CAPTURES, KIND, PLUGIN_DIR, SANITIZERS, STAGE, expert_infos, fields, tshark
 
 CONVERTER = os.environ.get("XMPPWS_HAR2PCAPNG",
                            os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "build",
@@ -269,6 +269,135 @@ class OpenDirectly(unittest.TestCase):
         os.chmod(path, 0o644)
         os.chmod(os.path.dirname(path), 0o755)
         self.assertNotIn("HAR", tshark(["-r", path], check=False))
+
+
+# ---- XMPP over BOSH (issue 15): a HAR from a BOSH desktop ---------------------
+
+BOSH_HAR = os.path.join(CAPTURES, "har-bosh-session.har")
+BOSH_PCAP = "har-bosh-session.pcapng"
+# captures/har/README.md, "The BOSH session": the facts of the committed pair
+BOSH_SID = "db4c30cc-2a9a-40ce-865b-27976cb49fb7"
+BOSH_FIRST_RID = 117990971
+BOSH_JID = "administrator@uccxpub.prabhat.com/desktop"
+BOSH_NODE = "/finesse/api/User/administrator"
+# What the converted HAR and the capture must give, body by body (one frame
+# per BOSH body in both, so frame rows are elements in order).
+BOSH_SAME = ["xmppws.direction", "xmppws.sasl.mechanism", "xmppws.sasl.authcid", "xmppws.bind.resource",
+             "xmppws.bind.jid", "xmppws.iq.id", "xmppws.iq.type", "xmppws.pubsub.node", "xmppws.pubsub.event.node",
+             "finesse.user.id", "finesse.user.state", "finesse.kind", "xmppws.bosh.rid", "xmppws.bosh.sid",
+             "xmppws.login.jid"]
+# xmppws.direction of the 28 bodies: 1 = request (client), 2 = response
+BOSH_DIRECTIONS = ["1", "2"] * 5 + ["1", "1", "2", "1", "2", "2"] + ["1", "2"] * 4 + ["1", "1", "2", "2"]
+
+
+class BoshSameAsCapture(unittest.TestCase):
+    """One real Chromium session over BOSH (strophe.js over XEP-0124/0206 to
+    Prosody's mod_bosh, http://uccxpub.prabhat.com:8092/http-bind, wait 5),
+    recorded as a HAR (DevTools' Network events, POST and response bodies)
+    and as a capture at the same time (captures/har/make.sh bosh). The
+    converted HAR dissects, body by body, like the capture."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.status, cls.out, cls.converted = convert(BOSH_HAR)
+
+    def rows(self, cap):
+        return fields(cap, BOSH_SAME, "xmppws", ["-2"])
+
+    def values(self, rows, name):
+        i = BOSH_SAME.index(name)
+        return [v for r in rows if r[i] for v in r[i].split("|")]
+
+    def test_converted(self):
+        """Exit status 0; the document, the script, the CORS preflight and
+        the 14 BOSH POSTs are 17 HTTP exchanges."""
+        self.assertEqual(self.status, 0, self.out)
+        self.assertIn(": 0 WebSocket messages in 0 WebSocket connections, 17 HTTP exchanges (14 BOSH requests), ",
+                      self.out)
+
+    def test_the_har(self):
+        """What Chrome's "Save all as HAR with content" holds for a BOSH
+        desktop: every POST body (request.postData.text) and every response
+        body (response.content.text) of /http-bind."""
+        with open(BOSH_HAR, encoding="utf-8") as f:
+            entries = json.load(f)["log"]["entries"]
+        self.assertEqual([e["_resourceType"] for e in entries],
+                         ["document", "script", "xhr", "preflight"] + ["xhr"] * 13)
+        bosh = [e for e in entries if e["_resourceType"] == "xhr"]
+        self.assertEqual({(e["request"]["method"], e["request"]["url"], e["request"]["postData"]["mimeType"])
+                          for e in bosh},
+                         {("POST", "http://uccxpub.prabhat.com:8092/http-bind", "text/xml; charset=UTF-8")})
+        self.assertEqual([e["request"]["postData"]["text"].split('rid="')[1].split('"')[0] for e in bosh],
+                         [str(BOSH_FIRST_RID + i) for i in range(14)])
+        texts = [e["response"]["content"]["text"] for e in bosh]
+        self.assertEqual([t.startswith("<body ") for t in texts], [True] * 14)
+        # Prosody names the sid in every response but the last (the empty terminate)
+        self.assertEqual(["sid='%s'" % BOSH_SID in t for t in texts], [True] * 13 + [False])
+        self.assertEqual([i for i, t in enumerate(texts) if "http://jabber.org/protocol/pubsub#event" in t],
+                         [9, 10, 11])
+        self.assertEqual([i for i, t in enumerate(texts) if "type='terminate'" in t.split(">", 1)[0]], [12, 13])
+
+    def test_every_body_the_same(self):
+        """The 28 BOSH bodies (14 requests, 14 responses) give the same values
+        in the same order, field by field and row by row."""
+        conv, real = self.rows(self.converted), self.rows(BOSH_PCAP)
+        self.assertEqual(len(real), 28)
+        for name in BOSH_SAME:
+            i = BOSH_SAME.index(name)
+            with self.subTest(field=name):
+                self.assertEqual([r[i] for r in conv], [r[i] for r in real])
+        self.assertEqual(conv, real)
+
+    def test_the_login_and_the_notifications(self):
+        """The values themselves, in both files."""
+        for cap in (self.converted, BOSH_PCAP):
+            with self.subTest(cap=cap):
+                rows = self.rows(cap)
+                self.assertEqual([r[0] for r in rows], BOSH_DIRECTIONS)
+                self.assertEqual(self.values(rows, "xmppws.sasl.mechanism"), ["PLAIN"])
+                self.assertEqual(self.values(rows, "xmppws.sasl.authcid"), ["administrator"])
+                self.assertEqual(self.values(rows, "xmppws.bind.resource"), ["desktop"])
+                self.assertEqual(self.values(rows, "xmppws.bind.jid"), [BOSH_JID])
+                self.assertEqual(self.values(rows, "xmppws.iq.id"), ["_bind_auth_2", "_bind_auth_2", "_session_auth_2",
+                                                                     "_session_auth_2", "sub_user", "sub_user"])
+                self.assertEqual(self.values(rows, "xmppws.iq.type"), ["set", "result"] * 3)
+                self.assertEqual(self.values(rows, "xmppws.pubsub.node"), [BOSH_NODE] * 2)
+                self.assertEqual(self.values(rows, "xmppws.pubsub.event.node"), [BOSH_NODE] * 3)
+                self.assertEqual(self.values(rows, "finesse.user.id"), ["administrator"] * 3)
+                self.assertEqual(self.values(rows, "finesse.user.state"), ["READY", "NOT_READY", "LOGOUT"])
+                self.assertEqual(self.values(rows, "finesse.kind"), [KIND["user"]] * 3)
+                self.assertEqual(self.values(rows, "xmppws.bosh.rid"), [str(BOSH_FIRST_RID + i) for i in range(14)])
+                # -2: the creation request carries no sid, it is given the one its response created
+                self.assertEqual(self.values(rows, "xmppws.bosh.sid"), [BOSH_SID] * 28)
+                self.assertEqual(self.values(rows, "xmppws.login.jid"), [BOSH_JID] * 2)
+
+    def test_frames_of_the_capture(self):
+        """The frame numbers captures/har/README.md gives for the pcapng."""
+        def frames(flt):
+            return [int(r[0]) for r in fields(BOSH_PCAP, ["frame.number"], flt, ["-2"])]
+        self.assertEqual(frames("xmppws"), [8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 23, 28, 30, 32, 34, 36, 38, 40, 41,
+                                            43, 44, 46, 48, 50, 52, 54, 56, 58])
+        self.assertEqual(frames("xmppws.bosh.creation"), [8, 9])
+        self.assertEqual(frames("xmppws.sasl.auth"), [11])
+        self.assertEqual(frames("xmppws.sasl.success"), [12])
+        self.assertEqual(frames("xmppws.bind.jid"), [18])
+        self.assertEqual(frames("finesse.user.state"), [43, 46, 50])
+        self.assertEqual(frames("xmppws.bosh.type == \"terminate\""), [54, 56, 58])
+
+    @unittest.skipUnless(WIRETAP_PLUGIN, "the .har reader is built where Wireshark installs wiretap/wtap_module.h "
+                                         "(4.6+)")
+    def test_opened_directly(self):
+        """Wireshark 4.6 and later open the HAR itself: the same bodies."""
+        self.assertEqual(self.rows(BOSH_HAR), self.rows(BOSH_PCAP))
+
+    def test_same_expert_infos(self):
+        """The same expert infos of ours, in the same order: the cleartext
+        PLAIN login over http, the LOGOUT and the unavailable presence."""
+        def names(cap):
+            return [e["name"] for e in expert_infos(cap)]
+        self.assertEqual(names(BOSH_PCAP),
+                         ["xmppws.sasl.plain_cleartext", "finesse.logout", "finesse.agent_unavailable"])
+        self.assertEqual(names(self.converted), names(BOSH_PCAP))
 
 
 if __name__ == "__main__":

@@ -60,7 +60,7 @@ log() { printf '[bosh] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 # stop_pid, port_in_use, wait_port, wait_port_closed, prosody_config,
-# prosody_register, prosody_start, prosody_stop, capture_port, npackets
+# prosody_register, prosody_bosh, prosody_start, prosody_stop, capture_port, npackets
 # shellcheck source=captures/prosody.sh
 . "$OUT/prosody.sh"
 
@@ -111,7 +111,7 @@ chromium_stop() {
 # ---- Prosody: captures/prosody.sh's config plus mod_bosh and the page -------
 
 prosody_setup() {
-  local dir=$SCRATCH/prosody cfg
+  local dir=$SCRATCH/prosody
   rm -rf "$dir"
   mkdir -p "$dir/certs" "$dir/www"
   openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$DOMAIN" \
@@ -119,18 +119,9 @@ prosody_setup() {
     -keyout "$dir/certs/bosh.key" -out "$dir/certs/bosh.crt" 2>/dev/null
   prosody_config "$dir" "$C2S_PORT" "$BOSH_PORT, $PUB_PORT, $PAGE_PORT" "$TLS_PORT, $TLS_PAGE_PORT" \
     "$dir/certs/bosh.crt" "$dir/certs/bosh.key"
-  cfg=$dir/prosody.cfg.lua
   # mod_bosh at /http-bind (defaults: hold 1, requests 2, inactivity 60,
   # polling 5, max wait 120) and mod_http_files serving the page at /desktop/.
-  sed -i \
-    -e 's|^\(  "http"; "websocket";\)$|\1 "bosh"; "http_files";|' \
-    -e "s|^http_paths = .*|http_paths = { websocket = \"$WS_PATH\"; bosh = \"$BOSH_PATH\"; files = \"/desktop\" }\\
-http_files_dir = \"$dir/www\"|" "$cfg"
-  if ! grep -q '"bosh"; "http_files";' "$cfg" || ! grep -q '^http_files_dir' "$cfg"; then
-    die "captures/prosody.sh's config changed: cannot add mod_bosh to $cfg"
-  fi
-  cp "$HERE/desktop.html" "$dir/www/index.html"
-  cp "$HERE/node_modules/strophe.js/dist/strophe.umd.min.js" "$dir/www/"
+  prosody_bosh "$dir" "$BOSH_PATH" "$HERE/desktop.html" "$HERE/node_modules/strophe.js/dist/strophe.umd.min.js"
   prosody_register "$dir" administrator finesse
 }
 

@@ -2,6 +2,10 @@
 // prints the facts captures/har/README.md gives:
 //
 //   node check.js --pcap har-session.pcapng --har har-session.har --port 8090
+//   node check.js --bosh --pcap har-bosh-session.pcapng --har har-bosh-session.har --port 8092
+//
+// --bosh: the BOSH session (make.sh bosh), checked by check-bosh.js with
+// the tshark() below; everything else here is the WebSocket session.
 //
 // Check (exit 1 on any difference): the WebSocket text messages of the pcap
 // (tshark, websocket.opcode == 1, websocket.payload.text; "send" = towards
@@ -30,6 +34,11 @@ function tshark(filter, fields) {
     { maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "ignore"] },
   );
   return JSON.parse(out.toString("utf8") || "[]").map((p) => p._source.layers);
+}
+
+if (process.argv.includes("--bosh")) {
+  const { checkBosh } = await import("./check-bosh.js");
+  process.exit(checkBosh({ pcap, harPath, port, tshark }));
 }
 
 // ---- the pcap ---------------------------------------------------------------

@@ -1,19 +1,28 @@
-// Drives the HAR session of captures/har/make.sh: a running headless
+// Drives the HAR sessions of captures/har/make.sh: a running headless
 // Chromium (DevTools protocol on 127.0.0.1:--cdp-port) opens the desktop
-// page, which logs in with strophe.js over XMPP-over-WebSocket; the
-// publisher (finesse@ over its own WebSocket straight to Prosody, --pub-url:
-// not captured; the Conn, publisherLogin and publishIq of
-// captures/transport/client.js, like captures/one-port/client.js) publishes
-// the Finesse notifications; the page disconnects; the HAR is written from
-// the DevTools Network events as har.js (Chrome DevTools' HAR export)
-// builds it.
+// page, which logs in with strophe.js; the publisher (finesse@ over its own
+// WebSocket straight to Prosody, --pub-url: not captured; the Conn,
+// publisherLogin and publishIq of captures/transport/client.js, like
+// captures/one-port/client.js) publishes the Finesse notifications; the page
+// disconnects; the HAR is written from the DevTools Network events as
+// har.js (Chrome DevTools' HAR export) builds it.
 //
 //   node drive.js --cdp-port N --url http://uccxpub.prabhat.com:8090/desktop/
 //                 --pub-url ws://127.0.0.1:P/ws/ --har OUT.har
-//                 --events OUT.events.json
+//                 --events OUT.events.json [--ready-state S] [--idle SECONDS]
 //
-// Exit status 0 when the session ran as expected. --events keeps every
-// DevTools event received (for debugging).
+// Two pages: captures/har/desktop.html (XMPP over WebSocket plus the REST
+// calls; it says "ready" when it can be notified, the default --ready-state)
+// and captures/bosh/desktop.html (XMPP over BOSH when its URL has
+// ?service=http://…/http-bind&wait=5; it says "subscribed": make.sh bosh
+// passes --ready-state subscribed --idle 12, so the BOSH long polls are held
+// and answered empty before the notifications). The driver waits --idle
+// seconds (default 0) after the ready state, then publishes.
+//
+// Before the HAR is written, every request the page made must have finished
+// (DevTools' "Save all as HAR" leaves out unfinished ones) and the WebSocket,
+// if any, must be closed. Exit status 0 when the session ran as expected.
+// --events keeps every DevTools event received (for debugging).
 import fs from "node:fs";
 import CDP from "chrome-remote-interface";
 import { Conn, publisherLogin, publishIq, closeStream, sleep, log } from "../transport/client.js";
@@ -31,9 +40,12 @@ const NOTIFICATIONS = [
 ];
 const PAUSE = 500; // ms between the driver's steps
 
-function opt(name) {
+function opt(name, dflt) {
   const i = process.argv.indexOf(name);
-  if (i < 0 || i + 1 >= process.argv.length) throw new Error(`${name} is required`);
+  if (i < 0 || i + 1 >= process.argv.length) {
+    if (dflt !== undefined) return dflt;
+    throw new Error(`${name} is required`);
+  }
   return process.argv[i + 1];
 }
 
@@ -43,6 +55,8 @@ async function main() {
   const harPath = opt("--har");
   const eventsPath = opt("--events");
   const pubUrl = opt("--pub-url");
+  const readyState = opt("--ready-state", "ready");
+  const idle = Number(opt("--idle", "0"));
 
   // Fresh node, no leftover subscription or item.
   const pub = await publisherLogin(new Conn(pubUrl, { label: "publisher" }), { nodes: [NODE] });
@@ -52,14 +66,20 @@ async function main() {
   const { Network, Page, Runtime, Browser } = client;
   const har = new HarRecorder();
   const events = [];
+  let wsCreated = false;
   let wsClosed = false;
   client.on("event", ({ method, params }) => {
     if (!method.startsWith("Network.") && !method.startsWith("Page.")) return;
     events.push({ method, params });
     har.event(method, params);
+    if (method === "Network.webSocketCreated") wsCreated = true;
     if (method === "Network.webSocketClosed") wsClosed = true;
   });
-  Runtime.consoleAPICalled(({ args }) => log(`page: ${args.map((a) => a.value ?? a.description).join(" ")}`));
+  // The page's own lines; strophe.js' debug lines (BOSH: one per XHR state
+  // change) are left out.
+  Runtime.consoleAPICalled(({ type, args }) => {
+    if (type !== "debug") log(`page: ${args.map((a) => a.value ?? a.description).join(" ")}`);
+  });
   await Network.enable();
   await Page.enable();
   await Runtime.enable();
@@ -78,9 +98,9 @@ async function main() {
   }
 
   await Page.navigate({ url });
-  await waitFor("login, subscription and PUT", (d) => d.state === "ready");
-  log("desktop ready");
-  await sleep(PAUSE);
+  await waitFor(`the page's "${readyState}"`, (d) => d.state === readyState);
+  log(`desktop ${readyState}${idle ? `; idle ${idle} s` : ""}`);
+  await sleep(idle * 1000 + PAUSE);
   for (let i = 0; i < NOTIFICATIONS.length; i++) {
     const n = NOTIFICATIONS[i];
     const doc = userUpdate(
@@ -94,8 +114,12 @@ async function main() {
     await sleep(PAUSE);
   }
   await waitFor("disconnect", (d) => d.state === "disconnected");
-  for (let i = 0; i < 100 && !wsClosed; i++) await sleep(50);
-  if (!wsClosed) throw new Error("no Network.webSocketClosed");
+  for (let i = 0; i < 100 && wsCreated && !wsClosed; i++) await sleep(50);
+  if (wsCreated && !wsClosed) throw new Error("no Network.webSocketClosed");
+  // Every request finished (BOSH: the held poll and the terminate).
+  const open = () => har.order.filter((r) => !r.finished && r.resourceType !== "websocket");
+  for (let i = 0; i < 100 && open().length; i++) await sleep(50);
+  if (open().length) throw new Error(`unfinished requests: ${open().map((r) => `${r.requestMethod} ${r.url}`).join(", ")}`);
   await sleep(1000); // late events
 
   const { userAgent } = await Browser.getVersion();

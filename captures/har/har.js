@@ -28,8 +28,11 @@
 //   webSocketClosed              endTime
 //   Page.frameNavigated, domContentEventFired, loadEventFired   the page
 //
-// Then, like Writer.harStringForRequests: entries sorted by issueTime, each
-// built like Log.Entry.build, then response.content.text from
+// Then, like NetworkLogView.harRequests and Writer.harStringForRequests:
+// the http(s)/ws(s) requests that finished (and websockets that got their
+// 101), sorted by issueTime, each built like Log.Entry.build (request
+// postData from requestWillBeSent, else Network.getRequestPostData: the
+// bodies of XHR/fetch POSTs, e.g. BOSH), then response.content.text from
 // Network.getResponseBody (base64 when the body is binary; none for
 // websockets), JSON with 2-space indent.
 //
@@ -630,7 +633,15 @@ export class HarRecorder {
   // fetchBody(requestId) call Network.getRequestPostData / getResponseBody
   // and return the protocol result or null on error.
   async build({ creatorVersion, fetchPostData, fetchBody }) {
-    const reqs = [...this.order].sort((a, b) => a.issueTime - b.issueTime);
+    // NetworkLogView.harRequests: http(s)/ws(s) URLs only, finished
+    // requests and websockets that got their 101.
+    const http = /^(https?|wss?):/;
+    const reqs = this.order
+      .filter((r) => http.test(r.url) && (r.finished || (r.resourceType === "websocket" && r.responseReceivedTime > 0)))
+      .sort((a, b) => a.issueTime - b.issueTime);
+    for (const r of this.order) {
+      if (!reqs.includes(r) && http.test(r.url)) this.warnings.push(`left out (unfinished): ${r.requestMethod} ${r.url}`);
+    }
     for (const r of reqs) {
       if (r.hasPostData && r.postData === null) r.postData = (await fetchPostData(r.requestId))?.postData ?? null;
     }
