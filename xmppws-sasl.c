@@ -57,14 +57,15 @@ typedef struct {
 } xmppws_credential_t;
 
 static void
-queue_credential(packet_info *pinfo, const char *username, int password_hf, const char *info)
+queue_credential(const xmppws_ctx_t *ctx, const char *username, int password_hf, const char *info)
 {
+    packet_info *pinfo = ctx->doc.pinfo;
     xmppws_credential_t *auth = wmem_new0(pinfo->pool, xmppws_credential_t);
 
     auth->num = auth->username_num = pinfo->num;
     auth->password_hf_id = password_hf;
     auth->username = wmem_strdup(pinfo->pool, username);
-    auth->proto = "XMPP/WS";
+    auth->proto = ctx->unit->wrapper ? "XMPP/BOSH" : "XMPP/WS";   /* as the Protocol column */
     auth->info = info ? wmem_strdup(pinfo->pool, info) : NULL;
     tap_queue_packet(credentials_tap, pinfo, auth);
 }
@@ -130,7 +131,7 @@ dissect_plain(xmppws_ctx_t *ctx, tvbuff_t *d, proto_tree *tree, proto_item *ti)
     proto_tree_add_item_ret_string(tree, hf_sasl_authcid, d, nul1 + 1, nul2 - nul1 - 1, ENC_UTF_8,
                                    ctx->doc.pinfo->pool, (const guint8 **)&authcid);
     proto_tree_add_item(tree, hf_sasl_password, d, nul2 + 1, len - nul2 - 1, ENC_UTF_8);
-    queue_credential(ctx->doc.pinfo, authcid, hf_sasl_password, "SASL PLAIN");
+    queue_credential(ctx, authcid, hf_sasl_password, "SASL PLAIN");
     return authcid;
 }
 
@@ -217,7 +218,7 @@ dissect_scram(xmppws_ctx_t *ctx, tvbuff_t *d, proto_tree *tree)
         case 'n':
             username = scram_unescape_name(pool, value);
             proto_tree_add_string(tree, hf_scram_username, d, off + 2, vlen, username);
-            queue_credential(ctx->doc.pinfo, username, hf_scram_proof,
+            queue_credential(ctx, username, hf_scram_proof,
                              "SASL SCRAM: user name only, the password is never sent");
             break;
         case 'r': hf = hf_scram_nonce; break;

@@ -297,6 +297,12 @@ class Statistics(unittest.TestCase):
         self.assertIn("45 messages, first in frame 8", out)
         self.assertIn("BOSH empty response (held 5.005 s) (+5004.961 ms)", out)
 
+    def test_credentials(self):
+        """Tools > Credentials lists the BOSH PLAIN login as it does over WebSocket."""
+        out = tshark(["-n", "-q", "-r", capture(PROSODY), "-z", "credentials"])
+        rows = [l.split() for l in out.splitlines() if l[:1].isdigit()]
+        self.assertEqual(rows, [["11", "XMPP/BOSH", "administrator", "SASL", "PLAIN"]])
+
     def test_tree_hold_times(self):
         """-z xmppws,tree: hold times by kind of BOSH request, next to the
         iq and SASL response times."""
