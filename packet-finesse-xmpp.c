@@ -14,6 +14,7 @@
  *   xmppws-pubsub.c     XEP-0060 inside stanzas, the xmppws.pubsub list
  *   xmppws-websocket.c  transport: WebSocket's tables and heuristic list
  *   xmppws-tcp.c        transport: late starts (no upgrade), wss ports
+ *   xmppws-http.c       HTTP XML bodies: BOSH, the xmppws.http list, else the XML dissector
  *   xmppws-bosh.c       transport: XMPP over BOSH in HTTP bodies (XEP-0124/0206)
  *   xmppws-stats.c      -z xmppws,tree and -z xmppws,ladder
  *
@@ -33,6 +34,7 @@
 #include "xmppws-websocket.h"
 #include "xmppws-tcp.h"
 #include "xmppws-bosh.h"
+#include "xmppws-http.h"
 #include "xmppws-stats.h"
 
 void
@@ -51,6 +53,7 @@ proto_register_xmppws(void)
     xmppws_register_websocket(proto);
     xmppws_register_tcp(proto);
     xmppws_register_bosh(proto);
+    xmppws_register_http(proto);
 }
 
 void
@@ -59,6 +62,6 @@ proto_reg_handoff_xmppws(void)
     xmppws_handoff_xml(proto_xmppws);
     xmppws_handoff_websocket();
     xmppws_handoff_tcp();
-    xmppws_handoff_bosh();
+    xmppws_handoff_http();
     xmppws_handoff_stats();
 }

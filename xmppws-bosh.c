@@ -73,11 +73,6 @@ static int hf_request_in = -1;
 static int hf_hold_time = -1;
 static int hf_http_status = -1;
 
-/* Public fields of HTTP asked for by the postdissector (on the first pass
- * too): an HTTP error answering a BOSH request has no body for us. */
-static int hf_http_response_code = -1;   /* http.response.code */
-static int hf_http_request_in = -1;      /* http.request_in */
-
 static gint ett_bosh = -1;
 
 static expert_field ei_not_body = EI_INIT;
@@ -94,9 +89,7 @@ static expert_field ei_terminate_after_client = EI_INIT;
 static expert_field ei_no_response = EI_INIT;
 static expert_field ei_http_error = EI_INIT;
 
-static dissector_handle_t bosh_handle;
-static dissector_handle_t http_error_handle;   /* postdissector */
-static dissector_handle_t xml_handle;
+static dissector_handle_t bosh_handle;   /* "xmppws_bosh", for direct use (the fuzzer) */
 
 /* One BOSH session (file scope): the XMPP stream, its sid, the rids seen. */
 typedef struct {
@@ -618,44 +611,34 @@ bosh_wrap(xmppws_ctx_t *ctx, xml_frame_t *body, xmppws_wrap_t *out)
     }
 }
 
-/* media_type "text/xml" / "application/xml": BOSH bodies are ours, every
- * other body goes to the XML dissector with HTTP's data, as if we were not
- * here. */
+int
+xmppws_bosh_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, xmppws_dir_t direction)
+{
+    guint len = tvb_captured_length(tvb);
+    xmppws_unit_t unit;
+
+    memset(&unit, 0, sizeof unit);
+    unit.wrapper = bosh_wrap;
+    unit.direction = direction;
+    if (unit.direction == XMPPWS_DIR_UNKNOWN)   /* XEP-0124 7: a rid on every request, and only there */
+        unit.direction = ws_memmem(tvb_get_ptr(tvb, 0, len), MIN(len, 2048), " rid=", 5) ? XMPPWS_DIR_C2S :
+                         XMPPWS_DIR_S2C;
+    return xmppws_dissect_unit(tvb, pinfo, tree, &unit);
+}
+
+/* "xmppws_bosh" by name: data is HTTP's media-type data, or NULL. */
 static int
 dissect_bosh(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     const xmppws_media_info_t *info = (const xmppws_media_info_t *)data;
     guint len = tvb_captured_length(tvb);
-    xmppws_unit_t unit;
 
-    if (!xmppws_bosh_is_body(tvb_get_ptr(tvb, 0, len), len)) {
-        if (!xml_handle)
-            return 0;
-        return call_dissector_with_data(xml_handle, tvb, pinfo, tree, data);
-    }
-    memset(&unit, 0, sizeof unit);
-    unit.wrapper = bosh_wrap;
-    if (info && (int)info->type == (int)XMPPWS_MEDIA_REQUEST)
-        unit.direction = XMPPWS_DIR_C2S;
-    else if (info && (int)info->type == (int)XMPPWS_MEDIA_RESPONSE)
-        unit.direction = XMPPWS_DIR_S2C;
-    else   /* not from HTTP: XEP-0124 7 wants a rid on every request, and only there */
-        unit.direction = tvb_find_uint8(tvb, 0, MIN(len, 2048), '>') > 0 &&
-                         ws_memmem(tvb_get_ptr(tvb, 0, len), MIN(len, 2048), " rid=", 5) ?
-                         XMPPWS_DIR_C2S : XMPPWS_DIR_S2C;
-    return xmppws_dissect_unit(tvb, pinfo, tree, &unit);
-}
-
-/* The values of field `hf` in `tree` (at most `max`), as unsigned integers. */
-static guint
-uint_values(proto_tree *tree, int hf, guint32 *out, guint max)
-{
-    GPtrArray *items = hf > 0 && tree ? proto_get_finfo_ptr_array(tree, hf) : NULL;
-    guint i, n = 0;
-
-    for (i = 0; items && i < items->len && n < max; i++)
-        out[n++] = fvalue_get_uinteger(XMPPWS_FI_VALUE((field_info *)g_ptr_array_index(items, i)));
-    return n;
+    if (!xmppws_bosh_is_body(tvb_get_ptr(tvb, 0, len), len))
+        return 0;
+    return xmppws_bosh_dissect(tvb, pinfo, tree,
+                               !info ? XMPPWS_DIR_UNKNOWN :
+                               (int)info->type == (int)XMPPWS_MEDIA_REQUEST ? XMPPWS_DIR_C2S :
+                               (int)info->type == (int)XMPPWS_MEDIA_RESPONSE ? XMPPWS_DIR_S2C : XMPPWS_DIR_UNKNOWN);
 }
 
 /* What an HTTP status means to a BOSH session (XEP-0124 17.1, the legacy
@@ -673,30 +656,24 @@ http_status_meaning(guint32 status)
     }
 }
 
-/* Postdissector: an HTTP response without a BOSH body (an error status)
- * that answers a BOSH request: the request is answered (its connection's
- * pairing moves on), and the response is tied to the session with an
- * expert info. Decided on the first pass, shown on every pass. */
-static int
-dissect_http_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+gboolean
+xmppws_bosh_http_response(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint32 status, guint32 request_in)
 {
     bosh_http_error_t *err;
     proto_item *ti, *pi;
     proto_tree *st;
 
     if (!PINFO_FD_VISITED(pinfo)) {
-        guint32 status[1], request_in[1];
         bosh_req_t *req;
         wmem_list_t *pending;
 
         if (!reqs_by_frame || p_get_proto_data(pinfo->pool, pinfo, proto_bosh_xmpp, XMPPWS_KEY_BOSH_FRAME))
-            return 0;   /* no BOSH in this file yet, or the frame's body was BOSH */
-        if (uint_values(tree, hf_http_response_code, status, 1) != 1 || status[0] < 400 ||
-            uint_values(tree, hf_http_request_in, request_in, 1) != 1)
-            return 0;
-        req = (bosh_req_t *)wmem_map_lookup(reqs_by_frame, GUINT_TO_POINTER(request_in[0]));
+            return FALSE;   /* no BOSH in this file yet, or the frame's body was BOSH */
+        if (status < 400 || !request_in)
+            return FALSE;
+        req = (bosh_req_t *)wmem_map_lookup(reqs_by_frame, GUINT_TO_POINTER(request_in));
         if (!req || req->req.resp_frame)
-            return 0;
+            return FALSE;
         pending = (wmem_list_t *)wmem_map_lookup(pending_by_conn, GUINT_TO_POINTER(conv_key(pinfo)));
         if (pending)
             wmem_list_remove(pending, req);
@@ -704,18 +681,18 @@ dissect_http_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         nstime_delta(&req->req.resp_delta, &pinfo->abs_ts, &req->req.time);
         err = wmem_new0(xmppws_file_scope(pinfo), bosh_http_error_t);
         err->request = req;
-        err->status = status[0];
+        err->status = status;
         p_add_proto_data(xmppws_file_scope(pinfo), pinfo, proto_bosh_xmpp, XMPPWS_KEY_BOSH_HTTP, err);
     } else {
         err = (bosh_http_error_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_bosh_xmpp,
                                                     XMPPWS_KEY_BOSH_HTTP);
         if (!err)
-            return 0;
+            return FALSE;
     }
     col_append_fstr(pinfo->cinfo, COL_INFO, " (BOSH session %u: HTTP %u to the request in frame %u)",
                     err->request->session->number, err->status, err->request->req.frame);
     if (!tree)
-        return 0;
+        return TRUE;
     ti = proto_tree_add_item(tree, proto_bosh_xmpp, tvb, 0, 0, ENC_NA);
     proto_item_append_text(ti, ", BOSH: HTTP %u to the request in frame %u", err->status, err->request->req.frame);
     st = proto_item_add_subtree(ti, ett_bosh);
@@ -736,7 +713,7 @@ dissect_http_error(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
                            err->request->session->sid ? ", sid " : "",
                            err->request->session->sid ? err->request->session->sid : "",
                            http_status_meaning(err->status));
-    return 0;
+    return TRUE;
 }
 
 void
@@ -842,28 +819,4 @@ xmppws_register_bosh(int proto)
 
     register_init_routine(bosh_init);
     bosh_handle = register_dissector("xmppws_bosh", dissect_bosh, proto);
-    http_error_handle = create_dissector_handle(dissect_http_error, proto);
-    register_postdissector(http_error_handle);
-}
-
-void
-xmppws_handoff_bosh(void)
-{
-    xml_handle = find_dissector("xml");
-    /* Replaces the XML dissector's own entries; dissect_bosh() hands it
-     * every body that is not BOSH. */
-    dissector_add_string("media_type", "text/xml", bosh_handle);
-    dissector_add_string("media_type", "application/xml", bosh_handle);
-
-    {
-        GArray *wanted = g_array_new(FALSE, FALSE, (guint)sizeof(int));
-
-        hf_http_response_code = proto_registrar_get_id_byname("http.response.code");
-        hf_http_request_in = proto_registrar_get_id_byname("http.request_in");
-        if (hf_http_response_code > 0)
-            g_array_append_val(wanted, hf_http_response_code);
-        if (hf_http_request_in > 0)
-            g_array_append_val(wanted, hf_http_request_in);
-        set_postdissector_wanted_hfids(http_error_handle, wanted);   /* epan owns the array */
-    }
 }

@@ -1,9 +1,8 @@
 /* xmppws-bosh.h
  * The BOSH transport (XEP-0124 HTTP long-polling carrying XMPP, XEP-0206;
  * xmppws-bosh.c): HTTP bodies that are one
- * <body xmlns='http://jabber.org/protocol/httpbind'/> reach us through
- * HTTP's media_type table (text/xml, application/xml); every other XML body
- * goes on to Wireshark's XML dissector, as before. One BOSH session (its
+ * <body xmlns='http://jabber.org/protocol/httpbind'/>, handed over by the
+ * HTTP entry (xmppws-http.c). One BOSH session (its
  * sid, across all the TCP connections it uses) is one XMPP stream; each
  * body is one unit for the core, its children the top-level elements.
  *
@@ -25,10 +24,22 @@
  * tag is read, at most its first 2048 bytes. */
 gboolean xmppws_bosh_is_body(const guint8 *p, guint len);
 
-/* Register the BOSH fields (xmppws.bosh.*) and expert infos; hand off: take
- * text/xml and application/xml in HTTP's media_type table, handing every
- * body that is not BOSH to the XML dissector. `proto` is xmppws. */
+/* Dissect one BOSH body (xmppws_bosh_is_body() said so) of an HTTP request
+ * (direction C2S) or response (S2C); UNKNOWN: a request when the start tag
+ * has a rid (XEP-0124 7). Returns the bytes consumed (all). */
+int xmppws_bosh_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, xmppws_dir_t direction);
+
+/* An HTTP response without a BOSH body (called after the frame is
+ * dissected, with HTTP's status and request frame): when it answers a BOSH
+ * request with an error status (XEP-0124 17.1: 400, 403, 404), the request
+ * is answered (first pass: off its connection's FIFO) and the frame gets
+ * xmppws.bosh.http_status and an expert info. TRUE when it did. */
+gboolean xmppws_bosh_http_response(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint32 status,
+                                   guint32 request_in);
+
+/* Register the BOSH fields (xmppws.bosh.*), expert infos and the
+ * "xmppws_bosh" dissector (a BOSH body by name, for tools and the fuzzer).
+ * `proto` is xmppws. */
 void xmppws_register_bosh(int proto);
-void xmppws_handoff_bosh(void);
 
 #endif /* XMPPWS_BOSH_H */

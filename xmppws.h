@@ -79,4 +79,28 @@ typedef struct xmppws_presence {
     proto_item   *item;       /* the presence's item, for expert infos */
 } xmppws_presence_t;
 
+/* ---- Heuristic list "xmppws.http" ---------------------------------------
+ * Dissectors of XML-bearing HTTP messages next to XMPP (a Finesse server's
+ * REST API shares port 8445 with the desktop's XMPP) register here. The
+ * plugin takes HTTP's text/xml and application/xml bodies (XMPP over BOSH
+ * is its own); every other such body is offered to this list, with the
+ * body as tvb and an xmppws_http_message_t as `data`, before it goes to
+ * the XML dissector. HTTP messages without such a body (a 202 with an
+ * empty body, a GET) are offered too, after the frame is dissected, with
+ * an empty tvb and has_body FALSE. A dissector takes the message by
+ * returning TRUE. All strings live in pinfo->pool. What HTTP says is read
+ * from its public fields (http.request.method, .uri, .line,
+ * http.response.code, .response_for.uri, http.request_in). */
+#define XMPPWS_HTTP_LIST "xmppws.http"
+
+typedef struct xmppws_http_message {
+    gboolean     request;     /* TRUE: a request; FALSE: a response */
+    gboolean     has_body;    /* FALSE: no XML body (tvb empty; called after the frame's dissection) */
+    const char  *method;      /* request method, or NULL */
+    const char  *uri;         /* request URI; for a response the URI of the request it answers; or NULL */
+    guint32      status;      /* response status code; 0 for a request */
+    guint32      request_in;  /* response: the frame of its request (HTTP's pairing); 0 if unknown */
+    const char  *request_id;  /* value of the message's "requestId" header (Cisco Finesse), or NULL */
+} xmppws_http_message_t;
+
 #endif /* XMPPWS_H */

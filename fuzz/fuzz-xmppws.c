@@ -23,8 +23,9 @@
  *   "\0s"  server to client, the same way
  *   "\0C"  client to server, offered to WebSocket's "ws" heuristic list
  *   "\0S"  server to client, the same way
- *   "\0b"  an HTTP request body, handed to the "xmppws_bosh" dissector as
- *          HTTP's media_type table does (XMPP over BOSH, XEP-0124/0206)
+ *   "\0b"  an HTTP request body, handed to the "xmppws_http_xml" dissector
+ *          as HTTP's media_type table does for text/xml (XMPP over BOSH,
+ *          XEP-0124/0206, or any other XML body)
  *   "\0B"  an HTTP response body, the same way
  * Bytes before the first marker are a client-to-server message. Each message
  * is one frame of a fresh TCP connection (new port per input), in a copy of
@@ -308,7 +309,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     build_column_format_array(&fuzz_cinfo, prefs_p->num_cols, TRUE);
 
     xmppws_handle = find_dissector("xmppws");
-    bosh_handle = find_dissector("xmppws_bosh");
+    bosh_handle = find_dissector("xmppws_http_xml");
     ws_heur_list = find_heur_dissector_list("ws");
     installed = dissector_get_uint_handle(find_dissector_table("wtap_encap"), WTAP_ENCAP_USER0);
     if (!xmppws_handle || !bosh_handle || !ws_heur_list || !installed ||

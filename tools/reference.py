@@ -17,7 +17,7 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BEGIN, END = "<!-- fields:begin -->", "<!-- fields:end -->"
 EBEGIN, EEND = "<!-- experts:begin -->", "<!-- experts:end -->"
 SOURCES = ["xmppws-core.c", "xmppws-xml.c", "xmppws-tracking.c", "xmppws-stream.c", "xmppws-sasl.c",
-           "xmppws-stanza.c", "xmppws-pubsub.c", "xmppws-websocket.c", "xmppws-tcp.c", "xmppws-bosh.c",
+           "xmppws-stanza.c", "xmppws-pubsub.c", "xmppws-websocket.c", "xmppws-tcp.c", "xmppws-bosh.c", "xmppws-http.c",
            "packet-finesse.c"]
 EI_RE = re.compile(r'\{\s*&ei_\w+,\s*\{\s*"([\w.]+)",\s*(PI_\w+),\s*(PI_\w+),\s*((?:"(?:[^"\\]|\\.)*"\s*)+),', re.S)
 SEVERITY = {"PI_ERROR": "Error", "PI_WARN": "Warning", "PI_NOTE": "Note", "PI_CHAT": "Chat", "PI_COMMENT": "Comment"}
