@@ -54,6 +54,7 @@
 #include "xmppws-xml-scan.h"
 #include "packet-finesse.h"
 #include "finesse-stats.h"
+#include "finesse-rest.h"
 
 /* Default of the max_payload preference: a notification larger than this is
  * shown but not decoded. WebSocket hands over at most 256 KiB per message,
@@ -71,8 +72,10 @@
  * "xmppws" tap takes up to 1000: a message of thousands of notifications
  * gets records for its first ones only. */
 #define FINESSE_MAX_TAPS_PER_FRAME 1000
-/* proto_data key (packet scope) of the frame's tap record counter. */
+/* proto_data keys (packet scope): the frame's tap record counter, its
+ * notification counter (finesse-rest.c's file-scope keys are 0x100 and up). */
 #define FINESSE_KEY_TAPS      0
+#define FINESSE_KEY_NOTIFS    1
 
 static int proto_finesse = -1;
 static int finesse_tap = -1;
@@ -554,6 +557,7 @@ struct finesse_ctx {
     obj_t        kind;       /* the payload's object type, OBJ_NONE if unknown */
     const char  *name;       /* the payload's element name when kind is unknown */
     gboolean     no_data;    /* an <Update> without a payload object */
+    gboolean     rest;       /* a REST body (a state, not a change; errors are finesse.rest.error's) */
 };
 
 /* ---- Small helpers ------------------------------------------------------- */
@@ -920,7 +924,7 @@ finish_user(finesse_ctx_t *fc, tvbuff_t *tvb _U_, xml_frame_t *el _U_, proto_ite
         proto_item_append_text(item, " %s", who);
     if (v->s[S_USER_STATE].value)
         proto_item_append_text(item, " %s", v->s[S_USER_STATE].value);
-    if (!isolated && value_is(&v->s[S_USER_STATE], "LOGOUT")) {
+    if (!isolated && !fc->rest && value_is(&v->s[S_USER_STATE], "LOGOUT")) {
         const slot_val_t *at = &v->s[S_USER_STATE];
         const char *why = "";
 
@@ -984,6 +988,8 @@ finish_api_error(finesse_ctx_t *fc, tvbuff_t *tvb, xml_frame_t *el, proto_item *
     const char *type = v->s[S_ERR_TYPE].value, *msg = v->s[S_ERR_MESSAGE].value, *data = v->s[S_ERR_DATA].value;
 
     proto_item_append_text(item, " %s: %s", type ? type : "?", msg ? msg : "?");
+    if (fc->rest)
+        return;   /* a REST error response: finesse.rest.error says it, with the HTTP status */
     proto_tree_add_expert_format(tree, fc->pinfo, &ei_api_error, tvb, el->start_offset, el->length,
                                  "Finesse API error %s: %s (errorData %s): a request failed asynchronously. "
                                  "Match requestId to the REST request; check the agent state and the CTI server",
@@ -1271,6 +1277,22 @@ queue_tap(finesse_ctx_t *fc, const xmppws_pubsub_payload_t *call)
     tap_queue_packet(finesse_tap, pinfo, ti);
 }
 
+/* What finesse-rest.c needs of a decoded document. */
+static void
+rest_doc(const finesse_ctx_t *fc, finesse_rest_doc_t *doc)
+{
+    const slot_val_t *d = fc->data->s;
+
+    memset(doc, 0, sizeof *doc);
+    if (fc->status != ST_DECODED)
+        return;
+    doc->user_id = d[S_USER_ID].value ? d[S_USER_ID].value : d[S_USER_NAME].value;
+    doc->state = d[S_USER_STATE].value;
+    doc->reason = d[S_REASON_ID].value ? d[S_REASON_ID].value : d[S_REASON_CODE].value;
+    doc->error_type = d[S_ERR_TYPE].value;
+    doc->error_message = d[S_ERR_MESSAGE].value;
+}
+
 /* Dissector "finesse": tvb = the content of a pubsub <notification/> item
  * payload as sent; data = xmppws_pubsub_payload_t (xmppws.h) or NULL.
  * The summary is appended to call->summary; with NULL data (direct use, a
@@ -1299,6 +1321,16 @@ dissect_finesse(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
     }
     ENDTRY;
 
+    {
+        guint32 *n = (guint32 *)p_get_proto_data(pinfo->pool, pinfo, proto_finesse, FINESSE_KEY_NOTIFS);
+        finesse_rest_doc_t doc;
+        if (!n) {
+            n = wmem_new0(pinfo->pool, guint32);
+            p_add_proto_data(pinfo->pool, pinfo, proto_finesse, FINESSE_KEY_NOTIFS, n);
+        }
+        rest_doc(fc, &doc);
+        finesse_rest_notification(tvb, pinfo, fc->tree, (*n)++, fc->update->s[S_REQUEST_ID].value, &doc);
+    }
     build_summary(fc, summary);
     queue_tap(fc, call);
     text = wmem_strbuf_get_str(summary);
@@ -1775,6 +1807,7 @@ proto_register_finesse(void)
                                    "finesse.too_large); bounds the work per notification",
                                    10, &pref_max_payload);
 
+    finesse_rest_register(proto_finesse, module, &hf_request_id);
     register_dissector("finesse", dissect_finesse, proto_finesse);
     /* one finesse_tap_info_t per decoded notification (queue_tap());
      * -z finesse,tree in finesse-stats.c */
@@ -1794,6 +1827,54 @@ dissect_finesse_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *
         !p->payload_ns || strcmp(p->payload_ns, XMPPWS_NS_PUBSUB) != 0)
         return FALSE;
     dissect_finesse(tvb, pinfo, tree, data);
+    return TRUE;
+}
+
+/* Heuristic on xmppws's "xmppws.http" list: the Finesse REST API
+ * (/finesse/api/..., Cisco Finesse Web Services) next to the desktop's
+ * XMPP. Its XML bodies (a PUT's partial <User>, a GET's <User>, an error's
+ * <ApiErrors>) are the same documents as the notifications' and decode
+ * with the same fields; finesse-rest.c ties requests to responses and to
+ * the notifications they cause. */
+static xmppws_heur_ret_t
+dissect_finesse_rest(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    const xmppws_http_message_t *m = (const xmppws_http_message_t *)data;
+    finesse_ctx_t *fc;
+    proto_item *ti;
+    wmem_strbuf_t *summary;
+    finesse_rest_doc_t doc;
+    gboolean has_body = tvb_captured_length(tvb) > 0;
+
+    if (!finesse_rest_claim(pinfo, m))
+        return FALSE;
+    fc = wmem_new0(pinfo->pool, finesse_ctx_t);
+    fc->pinfo = pinfo;
+    fc->rest = TRUE;
+    fc->update = wmem_new0(pinfo->pool, vals_t);
+    fc->data = wmem_new0(pinfo->pool, vals_t);
+    summary = wmem_strbuf_new(pinfo->pool, "Finesse");
+    ti = proto_tree_add_item(tree, proto_finesse, tvb, 0, -1, ENC_NA);
+    fc->tree = proto_item_add_subtree(ti, ett_finesse);
+    if (has_body) {
+        TRY {
+            dissect_notification(fc, tvb);
+        }
+        CATCH_NONFATAL_ERRORS {
+            show_exception(tvb, pinfo, fc->tree, EXCEPT_CODE, GET_MESSAGE);
+            fc->malformed = TRUE;
+        }
+        ENDTRY;
+    }
+    rest_doc(fc, &doc);
+    finesse_rest_show(tvb, pinfo, fc->tree, has_body ? &doc : NULL, summary);
+    /* a response's document says what it is; a request's is in the REST summary */
+    if (has_body && !m->request)
+        build_summary(fc, summary);
+    proto_item_append_text(ti, ", %s", wmem_strbuf_get_str(summary) + strlen("Finesse "));
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "Finesse");
+    col_clear_fence(pinfo->cinfo, COL_INFO);
+    col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(summary));
     return TRUE;
 }
 
@@ -1832,5 +1913,7 @@ proto_reg_handoff_finesse(void)
                        "finesse_pubsub", proto_finesse, HEURISTIC_ENABLE);
     heur_dissector_add(XMPPWS_PRESENCE_LIST, dissect_finesse_presence, "Cisco Finesse presence",
                        "finesse_presence", proto_finesse, HEURISTIC_ENABLE);
+    heur_dissector_add(XMPPWS_HTTP_LIST, dissect_finesse_rest, "Cisco Finesse REST API (/finesse/api/)",
+                       "finesse_rest", proto_finesse, HEURISTIC_ENABLE);
     finesse_handoff_stats();
 }

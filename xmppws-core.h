@@ -116,13 +116,6 @@ typedef struct xmppws_stream {
     struct xmppws_track_stream *track; /* xmppws-tracking.c */
 } xmppws_stream_t;
 
-/* The plugin's one way into wmem_file_scope() for allocations: throws a
- * dissector bug (an assertion) when called on a later pass, so that state
- * is built on the first pass only and re-dissection (GUI, re-filter,
- * tshark -2) never grows the file's memory. Reads of file-scope proto data
- * use wmem_file_scope() directly. */
-wmem_allocator_t *xmppws_file_scope(const packet_info *pinfo);
-
 /* A new stream (file scope) with the transport's id. First pass only. */
 xmppws_stream_t *xmppws_stream_new(packet_info *pinfo, guint32 index);
 

@@ -41,6 +41,13 @@ typedef enum {
     XMPPWS_DIR_S2C     = 2    /* server to client */
 } xmppws_dir_t;
 
+/* The plugin's one way into wmem_file_scope() for allocations (both
+ * protocols): throws a dissector bug (an assertion) when called on a later
+ * pass, so that state is built on the first pass only and re-dissection
+ * (GUI, re-filter, tshark -2) never grows the file's memory. Reads of
+ * file-scope proto data use wmem_file_scope() directly. */
+wmem_allocator_t *xmppws_file_scope(const packet_info *pinfo);
+
 /* ---- Heuristic list "xmppws.pubsub" -------------------------------------
  * Dissectors of pubsub item payloads (XEP-0060 7.1.2 publish, 8.x events:
  * the children of <item/>) register here with

@@ -6,7 +6,8 @@ The captures are real (captures/one-port/make.sh, captures/one-port/README.md):
 a Node front on 127.0.0.1:8445 serving the desktop page, REST-style Finesse
 API calls and /ws/ (proxied to Prosody 0.12), two desktops and one HTTPS
 connection with no XMPP at all. tcp.stream 1 and 3 are the desktops'
-WebSockets; 0, 2 and 4 are HTTPS without XMPP.
+WebSockets; 0, 2 and 4 are HTTPS without XMPP, where the desktops call the
+Finesse REST API (issue 16: finesse, not xmppws).
 """
 import unittest
 
@@ -31,6 +32,10 @@ def our_names():
     return our_filter_names()
 
 
+def xmppws_names():
+    return [n for n in our_filter_names() if n.split(".")[0] == "xmppws"]
+
+
 def frames(cap, display_filter, extra=("-2",)):
     return [int(r[0]) for r in fields(cap, ["frame.number"], display_filter, list(extra))]
 
@@ -50,14 +55,20 @@ class WithKeys(unittest.TestCase):
         self.assertEqual((len(dirs), dirs.count("1"), dirs.count("2")), (40, 16, 24))
 
     def test_nothing_of_ours_on_the_https_connections(self):
-        self.assertEqual(streams(KEYS, " || ".join(our_names())), XMPP_STREAMS)
+        """XMPP only on the WebSockets; on the other connections only the
+        Finesse REST API (issue 16), and only its calls."""
+        self.assertEqual(streams(KEYS, " || ".join(xmppws_names())), XMPP_STREAMS)
+        self.assertEqual(frames(KEYS, "finesse && !xmppws"), frames(KEYS, "finesse.rest"))
+        self.assertEqual(frames(KEYS, "finesse.rest"),
+                         frames(KEYS, "http.request.uri contains \"/finesse/api/\" || "
+                                      "http.response_for.uri contains \"/finesse/api/\""))
         # a clean run over wss: no expert info of ours anywhere
         self.assertEqual(expert_infos(KEYS, "_ws.expert"), [])
         # the REST calls are HTTP's, in streams 0, 2 and 4
         self.assertEqual(streams(KEYS, "http.request.method == \"PUT\""), {"0", "2", "4"})
 
     def test_notifications(self):
-        rows = fields(KEYS, ["frame.number", "finesse.user.id", "finesse.user.state"], "finesse.user.state")
+        rows = fields(KEYS, ["frame.number", "finesse.user.id", "finesse.user.state"], "finesse.user.state && xmppws")
         self.assertEqual(rows, [["101", "administrator", "READY"], ["103", "agent001", "READY"],
                                 ["105", "administrator", "NOT_READY"], ["107", "agent001", "NOT_READY"]])
 
@@ -103,7 +114,9 @@ class MidSession(unittest.TestCase):
         self.assertEqual(frames(MID, "xmppws.login"), [])
 
     def test_the_plain_http_connection_is_not_ours(self):
-        self.assertEqual(streams(MID, " || ".join(our_names())), {"0", "2"})
+        """Not XMPP: its REST calls are Finesse's (issue 16), not xmppws'."""
+        self.assertEqual(streams(MID, " || ".join(xmppws_names())), {"0", "2"})
+        self.assertEqual(streams(MID, "finesse.rest"), {"1"})
         self.assertEqual(streams(MID, "http.request"), {"1"})
 
     def test_finesse_leads_the_info_column(self):

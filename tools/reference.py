@@ -18,13 +18,17 @@ BEGIN, END = "<!-- fields:begin -->", "<!-- fields:end -->"
 EBEGIN, EEND = "<!-- experts:begin -->", "<!-- experts:end -->"
 SOURCES = ["xmppws-core.c", "xmppws-xml.c", "xmppws-tracking.c", "xmppws-stream.c", "xmppws-sasl.c",
            "xmppws-stanza.c", "xmppws-pubsub.c", "xmppws-websocket.c", "xmppws-tcp.c", "xmppws-bosh.c", "xmppws-http.c",
-           "packet-finesse.c"]
+           "packet-finesse.c", "finesse-rest.c"]
 EI_RE = re.compile(r'\{\s*&ei_\w+,\s*\{\s*"([\w.]+)",\s*(PI_\w+),\s*(PI_\w+),\s*((?:"(?:[^"\\]|\\.)*"\s*)+),', re.S)
 SEVERITY = {"PI_ERROR": "Error", "PI_WARN": "Warning", "PI_NOTE": "Note", "PI_CHAT": "Chat", "PI_COMMENT": "Comment"}
 
 # What a person should check next, per expert info. tests/test_readme.py fails
 # when an expert info is registered without an entry here.
 NEXT = {
+    "finesse.rest.error": "The ApiError's type and message: an invalid state transition (the agent's current state does not allow it), a reason code the agent's team lacks, or the server refusing (CTI down).",
+    "finesse.rest.no_notification": "The XMPP side: was the desktop's notification connection up (look for drops and reconnects around it)? If it was, Finesse did not publish: check Finesse's and the CTI server's logs for the requestId.",
+    "finesse.rest.state_mismatch": "Whether something else changed the state in between (a supervisor, a call arriving, a pending state): Finesse reports the state it applied.",
+    "finesse.rest.slow": "Where the time went: the 202's own latency (the REST side) against the notification's (the CTI server and Finesse's pubsub); raise finesse.rest_latency_warning if this is normal for the site.",
     "xmppws.bosh.not_body": "The sender: a BOSH body is one <body xmlns='http://jabber.org/protocol/httpbind'/> element; a proxy may have cut or joined bodies.",
     "xmppws.bosh.no_rid": "The client library: without a rid the connection manager cannot order requests and ends the session (bad-request).",
     "xmppws.bosh.bad_attribute": "The sender's BOSH library; the connection manager answers bad-request.",

@@ -3,7 +3,7 @@
 // API and XMPP over WebSocket, like Finesse on 8445.
 //
 //   node front.js --port N --upstream-port P [--tls CERT,KEY --keylog FILE]
-//                 [--deflate off|ctx|nctx]
+//                 [--deflate off|ctx|nctx] [--app MODULE [its options]]
 //
 //   GET  /desktop/                 a small HTML page (200)
 //   GET  /finesse/api/User/<id>    a Finesse <User> document (200)
@@ -31,10 +31,20 @@
 // secrets of every connection (NSS key log format, the server's `keylog`
 // event) to FILE. Listens on 127.0.0.1 only; prints "listening" when ready.
 // Responses carry no Date header, so regenerated captures differ less.
+//
+// --app MODULE: an ES module that answers HTTP requests before the routes
+// above (captures/rest/finesse-app.js: the mock Finesse REST API that
+// publishes the outcome of each request). Loaded before the server listens;
+// `await init(argv)` if it exports init (it reads its own options from
+// argv), then `handle(req, res, body)` for every complete non-upgrade
+// request: true when it answered, false to fall through to the routes
+// above; `stop()` (if exported) on SIGTERM/SIGINT before the server closes.
 import fs from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import net from "node:net";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { relay, xmppServer } from "../transport/deflate-proxy.js";
 
 function opt(name, dflt) {
@@ -54,6 +64,9 @@ const keylog = opt("--keylog", "");
 const deflate = opt("--deflate", "off");
 const WS_PATHS = new Set(["/ws/", "/ws"]);
 if (!["off", "ctx", "nctx"].includes(deflate)) throw new Error(`--deflate ${deflate}?`);
+const appModule = opt("--app", "");
+const app = appModule ? await import(pathToFileURL(path.resolve(appModule)).href) : null;
+if (app?.init) await app.init(process.argv);
 
 // ---- Finesse documents ------------------------------------------------------
 
@@ -135,6 +148,7 @@ function handle(req, res) {
   req.on("data", (c) => chunks.push(c));
   req.on("end", () => {
     const body = Buffer.concat(chunks).toString("utf8");
+    if (app && app.handle(req, res, body)) return;
     const url = new URL(req.url, "http://x");
     const m = /^\/finesse\/api\/User\/([^/]+)$/.exec(url.pathname);
     if (req.method === "GET" && (url.pathname === "/desktop/" || url.pathname === "/desktop")) {
@@ -212,7 +226,8 @@ server.on("upgrade", (req, socket, head) => {
 
 server.on("tlsClientError", (e) => console.error(`tls error: ${e.message}`));
 server.listen(port, "127.0.0.1", () => console.log("listening"));
-const stop = () => {
+const stop = async () => {
+  if (app?.stop) await Promise.race([app.stop(), new Promise((r) => setTimeout(r, 2000))]).catch(() => {});
   server.close(() => process.exit(0));
   setTimeout(() => process.exit(0), 1000).unref();
 };
