@@ -187,7 +187,7 @@ append_call(wmem_strbuf_t *sb, const rest_call_t *call)
 
 void
 finesse_rest_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const finesse_rest_doc_t *doc,
-                  wmem_strbuf_t *summary)
+                  wmem_strbuf_t *summary, const char **call_name, guint32 *status)
 {
     rest_call_t *call = (rest_call_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_finesse_rest,
                                                          FINESSE_KEY_REST_MSG);
@@ -195,9 +195,13 @@ finesse_rest_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const fin
     proto_item *ti, *pi;
     proto_tree *st;
 
+    *call_name = NULL;
+    *status = 0;
     if (!call)
         return;
     request = call->req_frame == pinfo->num;
+    *call_name = wmem_strdup_printf(pinfo->pool, "%s %s", call->method, call->resource ? call->resource : "?");
+    *status = request ? 0 : call->status;
     if (request && !PINFO_FD_VISITED(pinfo) && doc && doc->state) {
         call->state = wmem_strdup(xmppws_file_scope(pinfo), doc->state);
         call->reason = doc->reason ? wmem_strdup(xmppws_file_scope(pinfo), doc->reason) : NULL;
@@ -257,9 +261,9 @@ finesse_rest_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const fin
                                "the outcome", call->status, call->request_id ? call->request_id : "(none)");
 }
 
-void
+gboolean
 finesse_rest_notification(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint n, const char *request_id,
-                          const finesse_rest_doc_t *doc)
+                          const finesse_rest_doc_t *doc, nstime_t *latency_out)
 {
     rest_call_t *call;
     proto_item *pi;
@@ -267,11 +271,11 @@ finesse_rest_notification(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, g
 
     if (!PINFO_FD_VISITED(pinfo)) {
         if (!request_id || !*request_id)
-            return;
+            return FALSE;
         solicited_seen = TRUE;
         call = calls_by_request_id ? (rest_call_t *)wmem_map_lookup(calls_by_request_id, request_id) : NULL;
         if (!call || call->req_frame >= pinfo->num)
-            return;
+            return FALSE;
         if (!call->notif_frame) {
             call->notif_frame = pinfo->num;
             call->notif_state = doc && doc->state ? wmem_strdup(xmppws_file_scope(pinfo), doc->state) : NULL;
@@ -281,7 +285,7 @@ finesse_rest_notification(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, g
         call = (rest_call_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_finesse_rest,
                                                FINESSE_KEY_REST_NOTIF + n);
         if (!call)
-            return;
+            return FALSE;
     }
     add_frame(tree, hf_request_in, tvb, call->req_frame);
     nstime_delta(&latency, &pinfo->abs_ts, &call->req_time);
@@ -294,6 +298,8 @@ finesse_rest_notification(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, g
         expert_add_info_format(pinfo, pi, &ei_slow, "%.3f s from the REST request (frame %u) to this notification: "
                                "above finesse.rest_latency_warning (%u ms)", nstime_to_sec(&latency),
                                call->req_frame, pref_latency_warning_ms);
+    *latency_out = latency;
+    return TRUE;
 }
 
 void

@@ -43,17 +43,18 @@ gboolean finesse_rest_claim(packet_info *pinfo, const xmppws_http_message_t *m);
  * without a body; first pass: a request's body tells what state it asks
  * for). Adds the finesse.rest.* items under `tree` (the finesse item's
  * subtree) and the expert infos, and appends " REST PUT User 1001 -> READY
- * (reason 10)" or " REST 400" to `summary`. */
+ * (reason 10)" or " REST 400" to `summary`. *call receives "PUT User"
+ * (pinfo->pool), *status the response's status (0 for the request). */
 void finesse_rest_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const finesse_rest_doc_t *doc,
-                       wmem_strbuf_t *summary);
+                       wmem_strbuf_t *summary, const char **call, guint32 *status);
 
 /* The n-th Finesse notification of the frame (n from 0), with its
  * <requestId> (NULL or empty: unsolicited) and what it says: links it to its
  * request (first pass), adds finesse.rest.request_in, .latency and the
  * expert infos (state not the one asked for, latency above the preference)
- * under `tree`. */
-void finesse_rest_notification(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint n,
-                               const char *request_id, const finesse_rest_doc_t *doc);
+ * under `tree`. TRUE, with *latency, when it is linked. */
+gboolean finesse_rest_notification(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, guint n,
+                                   const char *request_id, const finesse_rest_doc_t *doc, nstime_t *latency);
 
 /* Register the finesse.rest.* fields, expert infos and the preference
  * finesse.rest_latency_warning in `module`. `proto` is finesse;

@@ -7,7 +7,9 @@
  *                       source pattern (ids as {id}), solicited or not,
  *                       agent states (with their reasons) overall and per
  *                       agent, dialog states, API errors by type and
- *                       message, SystemInfo status.
+ *                       message, SystemInfo status; REST calls by method,
+ *                       resource and status, and the REST request to
+ *                       notification latency per agent (finesse-rest.c).
  *
  * Memory: the stats_tree keeps its own nodes; names are built in
  * pinfo->pool.
@@ -44,6 +46,8 @@ static int st_f_agent = -1;
 static int st_f_dialog = -1;
 static int st_f_error = -1;
 static int st_f_system = -1;
+static int st_f_rest = -1;
+static int st_f_latency = -1;
 
 static const char st_str_f_kind[] = "Notifications by kind and event";
 static const char st_str_f_source[] = "Notifications by source";
@@ -53,6 +57,8 @@ static const char st_str_f_agent[] = "Agent states by agent";
 static const char st_str_f_dialog[] = "Dialog states";
 static const char st_str_f_error[] = "API errors by type and message";
 static const char st_str_f_system[] = "SystemInfo status";
+static const char st_str_f_rest[] = "REST calls by resource and status";
+static const char st_str_f_latency[] = "REST request to notification latency (ms) by agent";
 
 /* stats_tree init callback of -z finesse,tree: the top-level nodes, in the
  * order they are printed. */
@@ -67,6 +73,8 @@ finesse_tree_init(stats_tree *st)
     st_f_dialog = stats_tree_create_node(st, st_str_f_dialog, 0, STAT_DT_INT, TRUE);
     st_f_error = stats_tree_create_node(st, st_str_f_error, 0, STAT_DT_INT, TRUE);
     st_f_system = stats_tree_create_node(st, st_str_f_system, 0, STAT_DT_INT, TRUE);
+    st_f_rest = stats_tree_create_node(st, st_str_f_rest, 0, STAT_DT_INT, TRUE);
+    st_f_latency = stats_tree_create_node(st, st_str_f_latency, 0, STAT_DT_FLOAT, TRUE);
 }
 
 /* A value as a node name (pinfo->pool): control characters become spaces
@@ -140,6 +148,26 @@ finesse_tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_,
     const finesse_tap_info_t *ti = (const finesse_tap_info_t *)p;
     char *event = st_name(pinfo, ti->event);
     int id;
+
+    /* A REST call (finesse-rest.c): counted once per request under its
+     * method and resource, and once per response under its status there. */
+    if (ti->rest) {
+        const char *call = st_name(pinfo, ti->rest_call);
+        if (!ti->rest_status) {
+            tick_child(st, st_str_f_rest, st_f_rest, call, "(no resource)");
+        } else {
+            int call_id = stats_tree_manip_node_int(MN_INCREASE, st, call ? call : "(no resource)", st_f_rest,
+                                                    TRUE, 0);
+            tick_stat_node(st, wmem_strdup_printf(pinfo->pool, "%u", ti->rest_status), call_id, FALSE);
+        }
+        return TAP_PACKET_REDRAW;
+    }
+    if (ti->has_latency) {
+        const char *agent = st_name(pinfo, ti->user_id);
+        gfloat ms = (gfloat)(nstime_to_sec(&ti->latency) * 1000.0);
+        avg_stat_node_add_value_float(st, st_str_f_latency, 0, TRUE, ms);
+        avg_stat_node_add_value_float(st, agent ? agent : "(no login id)", st_f_latency, FALSE, ms);
+    }
 
     /* events as the Info column shows them: upper case (Finesse's own
      * tools send "put" too) */

@@ -558,6 +558,10 @@ struct finesse_ctx {
     const char  *name;       /* the payload's element name when kind is unknown */
     gboolean     no_data;    /* an <Update> without a payload object */
     gboolean     rest;       /* a REST body (a state, not a change; errors are finesse.rest.error's) */
+    const char  *rest_call;  /* REST: "PUT User" (for the tap) */
+    guint32      rest_status;/* REST: a response's status */
+    gboolean     has_latency;/* a notification linked to its REST request (finesse-rest.c) */
+    nstime_t     latency;
 };
 
 /* ---- Small helpers ------------------------------------------------------- */
@@ -1239,7 +1243,7 @@ dissect_notification(finesse_ctx_t *fc, tvbuff_t *tvb)
  * raised an exception) or could not be parsed (XML dissector disabled) get
  * none: the tap counts what the packet details decode, and those carry
  * their expert info instead. At most FINESSE_MAX_TAPS_PER_FRAME per frame. */
-static void
+static finesse_tap_info_t *
 queue_tap(finesse_ctx_t *fc, const xmppws_pubsub_payload_t *call)
 {
     packet_info *pinfo = fc->pinfo;
@@ -1247,15 +1251,15 @@ queue_tap(finesse_ctx_t *fc, const xmppws_pubsub_payload_t *call)
     finesse_tap_info_t *ti;
     guint32 *taps;
 
-    if (fc->status != ST_DECODED || fc->malformed || !have_tap_listener(finesse_tap))
-        return;
+    if ((fc->status != ST_DECODED && !fc->rest) || fc->malformed || !have_tap_listener(finesse_tap))
+        return NULL;
     taps = (guint32 *)p_get_proto_data(pinfo->pool, pinfo, proto_finesse, FINESSE_KEY_TAPS);
     if (!taps) {
         taps = wmem_new0(pinfo->pool, guint32);
         p_add_proto_data(pinfo->pool, pinfo, proto_finesse, FINESSE_KEY_TAPS, taps);
     }
     if ((*taps)++ >= FINESSE_MAX_TAPS_PER_FRAME)
-        return;
+        return NULL;
 
     ti = wmem_new0(pinfo->pool, finesse_tap_info_t);
     ti->stream = call ? call->stream : 0;
@@ -1274,7 +1278,13 @@ queue_tap(finesse_ctx_t *fc, const xmppws_pubsub_payload_t *call)
     ti->api_error_type = d[S_ERR_TYPE].value;
     ti->api_error_message = d[S_ERR_MESSAGE].value;
     ti->system_status = d[S_SYS_STATUS].value;
+    ti->has_latency = fc->has_latency;
+    ti->latency = fc->latency;
+    ti->rest = fc->rest;
+    ti->rest_call = fc->rest_call;
+    ti->rest_status = fc->rest_status;
     tap_queue_packet(finesse_tap, pinfo, ti);
+    return ti;
 }
 
 /* What finesse-rest.c needs of a decoded document. */
@@ -1329,7 +1339,8 @@ dissect_finesse(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
             p_add_proto_data(pinfo->pool, pinfo, proto_finesse, FINESSE_KEY_NOTIFS, n);
         }
         rest_doc(fc, &doc);
-        finesse_rest_notification(tvb, pinfo, fc->tree, (*n)++, fc->update->s[S_REQUEST_ID].value, &doc);
+        fc->has_latency = finesse_rest_notification(tvb, pinfo, fc->tree, (*n)++, fc->update->s[S_REQUEST_ID].value,
+                                                    &doc, &fc->latency);
     }
     build_summary(fc, summary);
     queue_tap(fc, call);
@@ -1867,11 +1878,12 @@ dissect_finesse_rest(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *
         ENDTRY;
     }
     rest_doc(fc, &doc);
-    finesse_rest_show(tvb, pinfo, fc->tree, has_body ? &doc : NULL, summary);
+    finesse_rest_show(tvb, pinfo, fc->tree, has_body ? &doc : NULL, summary, &fc->rest_call, &fc->rest_status);
     /* a response's document says what it is; a request's is in the REST summary */
     if (has_body && !m->request)
         build_summary(fc, summary);
     proto_item_append_text(ti, ", %s", wmem_strbuf_get_str(summary) + strlen("Finesse "));
+    queue_tap(fc, NULL);
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "Finesse");
     col_clear_fence(pinfo->cinfo, COL_INFO);
     col_add_str(pinfo->cinfo, COL_INFO, wmem_strbuf_get_str(summary));

@@ -29,6 +29,13 @@ typedef struct finesse_tap_info {
     const char *dialog_id, *dialog_state;
     const char *api_error_type, *api_error_message;
     const char *system_status;     /* SystemInfo/status */
+    /* REST (finesse-rest.c): a record with `rest` set is a REST message, not
+     * a notification (the notification fields above are then its body's) */
+    gboolean    rest;
+    const char *rest_call;         /* "PUT User" */
+    guint32     rest_status;       /* a response's status; 0 for a request */
+    gboolean    has_latency;       /* a notification linked to its REST request: */
+    nstime_t    latency;           /* ... the time from the request */
 } finesse_tap_info_t;
 
 /* Registration of the protocol, called by the plugin loader's entry

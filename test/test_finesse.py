@@ -651,6 +651,9 @@ class Tap(unittest.TestCase):
             ("API errors by type and message", "(no type)"): 1,
             ("API errors by type and message", "(no type)", "bad state"): 1,
             ("SystemInfo status",): 1, ("SystemInfo status", "(no status)"): 1,
+            # no REST in this capture (test_rest.py has them)
+            ("REST calls by resource and status",): 0,
+            ("REST request to notification latency (ms) by agent",): 0,
         })
 
     def test_records_capped_per_frame(self):

@@ -7,7 +7,7 @@
   fatal) and, when the build has it, through the libFuzzer target.
 * The smoke, in the build that has the libFuzzer target (the ASan build when
   clang is installed, CMake option ENABLE_FUZZER): 30 s of libFuzzer on a
-  copy of fuzz/corpus with fuzz/xmpp.dict, then fuzz/mutate.sh on nine
+  copy of fuzz/corpus with fuzz/xmpp.dict, then fuzz/mutate.sh on eleven
   small captures with fixed editcap seeds (deterministic). Skipped, with
   the reason, elsewhere. A crash found here is a real failure: add the
   input that libFuzzer saved (<build>/fuzz/smoke-artifacts/) to
@@ -38,7 +38,7 @@ FUZZ_SECONDS = int(os.environ.get("XMPPWS_FUZZ_SECONDS", "30"))
 # its secrets-before-interface block order).
 MUTATE_CAPTURES = ("finesse-login", "scram-login", "finesse-agent-session", "anomalies-synthetic",
                    "anomaly-malformed-xml", "cisco-doc-login", "transport-batched", "transport-fragmented",
-                   "transport-wss-tls13")
+                   "transport-wss-tls13", "bosh-prosody-strophe", "rest-notify")
 
 sys.path.insert(0, FUZZ_DIR)
 import topcap  # noqa: E402

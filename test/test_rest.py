@@ -163,5 +163,29 @@ class Experts(unittest.TestCase):
                 self.assertEqual(row, ["", "", "NOT_READY"])
 
 
+class Statistics(unittest.TestCase):
+    def test_finesse_tree(self):
+        """-z finesse,tree: REST calls by method, resource and status, and the
+        request to notification latency per agent (min/avg/max, ms)."""
+        from xmppws_test import tshark, capture
+        cap = "rest-notify.pcapng"
+        out = tshark(["-n", "-q", "-2", "-r", capture(cap), "-z", "finesse,tree"])
+        lines = out.splitlines()
+        start = next(i for i, l in enumerate(lines) if l.startswith("REST calls by resource and status"))
+        rows = [l.split()[:3] for l in lines[start:start + 6]]
+        self.assertEqual([r[:2] if r[0].isdigit() else r[:3] for r in rows],
+                         [["REST", "calls", "by"], ["PUT", "User", "5"], ["202", "4"], ["400", "1"],
+                          ["GET", "User", "1"], ["200", "1"]])
+        at = next(i for i, l in enumerate(lines) if l.startswith("REST request to notification latency"))
+        lat = lines[at + 1]
+        self.assertTrue(lat.startswith(" administrator "), lat)
+        count, avg, lo, hi = lat.split()[1:5]
+        truth = [p["capture_latency"] * 1000 for p in pairs_of(cap).values() if p.get("notification_frame")]
+        self.assertEqual(int(count), 3)
+        self.assertAlmostEqual(float(lo), min(truth), places=2)
+        self.assertAlmostEqual(float(hi), max(truth), places=2)
+        self.assertAlmostEqual(float(avg), sum(truth) / 3, places=1)
+
+
 if __name__ == "__main__":
     unittest.main()
