@@ -104,7 +104,9 @@ typedef struct xmppws_http_message {
     gboolean     request;     /* TRUE: a request; FALSE: a response */
     gboolean     has_body;    /* FALSE: no XML body (tvb empty; called after the frame's dissection) */
     const char  *method;      /* request method, or NULL */
-    const char  *uri;         /* request URI; for a response the URI of the request it answers; or NULL */
+    const char  *uri;         /* request URI; for a response the URI of the request it answers on 4.0
+                               * (http.response_for.uri; 4.4 and later have no such field: NULL,
+                               * use request_in); or NULL */
     guint32      status;      /* response status code; 0 for a request */
     guint32      request_in;  /* response: the frame of its request (HTTP's pairing); 0 if unknown */
     const char  *request_id;  /* value of the message's "requestId" header (Cisco Finesse), or NULL */
