@@ -105,6 +105,21 @@ class SameAsCapture(unittest.TestCase):
                 out.append(tuple(col[i] if i < len(col) else "" for col in cols))
         return out
 
+    def test_rest_linked_the_same(self):
+        """Issue 16: the desktop's REST calls (HTTP entries of the HAR) are
+        linked to their notifications (WebSocket messages) by requestId, as
+        in the capture: the same calls, the same requestIds, the same
+        notification items."""
+        def links(cap):
+            calls = fields(cap, ["finesse.rest.method", "finesse.rest.resource", "finesse.request_id",
+                                 "finesse.rest.state", "finesse.rest.status"], "finesse.rest && http.request", ["-2"])
+            notified = fields(cap, ["finesse.request_id", "xmppws.pubsub.item.id"], "finesse.rest.request_in", ["-2"])
+            return calls, notified
+        har, pcap = links(self.converted), links(PCAP)
+        self.assertEqual(har, pcap)
+        self.assertEqual(pcap[1], [["0b1d7c2e-2026-4a11-8000-000000001001", "finesse-00001"]])
+        self.assertEqual([c[:2] + c[3:] for c in pcap[0]], [["GET", "User", "", "200"], ["PUT", "User", "READY", "202"]])
+
     def test_every_message_the_same(self):
         """Every message in both gives the same fields. Chrome records
         nothing that arrives after the page closed the socket: the server's
