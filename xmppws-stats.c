@@ -28,6 +28,7 @@
 #include <epan/tap.h>
 #include <epan/stats_tree.h>
 #include <epan/stat_tap_ui.h>
+#include <epan/srt_table.h>
 #include <wsutil/report_message.h>
 #include <epan/to_str.h>
 #include <wsutil/str_util.h>
@@ -450,6 +451,77 @@ static stat_tap_ui ladder_ui = {
     NULL
 };
 
+/* ---- -z srt,xmppws (Statistics > Service Response Time > XMPP) ------------------- */
+
+/* The requests whose response times the table lists (RFC 6120 8.2.3 iq
+ * get/set by payload, "iq query" being disco, roster and other <query/>s;
+ * 6.4 SASL <auth/>; RFC 7395 3.6 <close/>), in row order. BOSH hold times
+ * are not service times: they are in the tree. */
+enum {
+    SRT_BIND, SRT_SESSION, SRT_PUBSUB, SRT_PING, SRT_QUERY, SRT_VCARD, SRT_OTHER_IQ, SRT_AUTH, SRT_CLOSE, SRT_ROWS
+};
+static const char *const srt_row_names[SRT_ROWS] = {
+    "iq bind", "iq session", "iq pubsub", "iq ping", "iq query", "iq vCard", "iq (other)",
+    "SASL auth", "close"
+};
+
+/* The row of the request a response answers, or -1 (not a service time). */
+static int
+srt_row(const xmppws_req_t *req)
+{
+    const char *what = req->what ? req->what : "";
+
+    if (g_str_has_prefix(what, "BOSH"))
+        return -1;
+    if (g_str_has_prefix(what, "auth"))
+        return SRT_AUTH;
+    if (strcmp(what, "close") == 0)
+        return SRT_CLOSE;
+    if (strcmp(what, "bind") == 0)
+        return SRT_BIND;
+    if (strcmp(what, "session") == 0)
+        return SRT_SESSION;
+    if (strcmp(what, "pubsub") == 0)
+        return SRT_PUBSUB;
+    if (strcmp(what, "ping") == 0)
+        return SRT_PING;
+    if (strcmp(what, "query") == 0)
+        return SRT_QUERY;
+    if (strcmp(what, "vCard") == 0)
+        return SRT_VCARD;
+    return SRT_OTHER_IQ;
+}
+
+/* srt_init_cb: one table, one row per kind of request. */
+static void
+xmppws_srt_init(struct register_srt *srt _U_, GArray *srt_array)
+{
+    srt_stat_table *table = init_srt_table("XMPP over WebSocket and BOSH", NULL, srt_array, SRT_ROWS, "Request",
+                                           NULL, NULL);
+    int i;
+
+    for (i = 0; i < SRT_ROWS; i++)
+        init_srt_table_row(table, i, srt_row_names[i]);
+}
+
+/* Tap packet callback: a response (the first to its request) adds its
+ * request's time to the request's row. */
+static tap_packet_status
+xmppws_srt_packet(void *pss, packet_info *pinfo, epan_dissect_t *edt _U_, const void *prv, tap_flags_t flags _U_)
+{
+    srt_data_t *data = (srt_data_t *)pss;
+    const xmppws_tap_info_t *ti = (const xmppws_tap_info_t *)prv;
+    srt_stat_table *table;
+    nstime_t delta;
+    int row;
+
+    if (!tap_response_time(ti, pinfo, &delta) || (row = srt_row(ti->answers)) < 0)
+        return TAP_PACKET_DONT_REDRAW;
+    table = g_array_index(data->srt_array, srt_stat_table *, 0);
+    add_srt_table_data(table, row, &ti->answers->time, pinfo);
+    return TAP_PACKET_REDRAW;
+}
+
 /* ---- Registration ------------------------------------------------------------ */
 
 /* Register -z xmppws,tree (Statistics > XMPP over WebSocket in the GUI) and
@@ -460,4 +532,5 @@ xmppws_handoff_stats(void)
     stats_tree_register_plugin("xmppws", "xmppws", "XMPP over WebSocket", 0, xmppws_tree_packet, xmppws_tree_init,
                                NULL);
     register_stat_tap_ui(&ladder_ui, NULL);
+    register_srt_table(proto_xmppws, "xmppws", 1, xmppws_srt_packet, xmppws_srt_init, NULL);
 }

@@ -183,6 +183,40 @@ def ladder_rows(text):
 
 
 @require_stats
+class ServiceResponseTime(unittest.TestCase):
+    """-z xmppws,srt (Statistics > Service Response Time in the GUI): the
+    framework's table, fed by the same response links as the fields."""
+
+    def srt(self, cap):
+        out = tshark(["-n", "-q", "-r", capture(cap), "-z", "xmppws,srt"])
+        rows = {}
+        for line in out.splitlines():
+            parts = line.split()
+            if parts and parts[0].isdigit() and len(parts) >= 7:
+                name = " ".join(parts[1:-5])
+                rows[name] = (int(parts[-5]), [float(x) for x in parts[-4:]])
+        return rows
+
+    def test_login(self):
+        rows = self.srt("finesse-login.pcapng")
+        self.assertEqual({k: v[0] for k, v in rows.items()},
+                         {"iq bind": 1, "iq session": 1, "iq pubsub": 2, "iq query": 1, "SASL auth": 1, "close": 1})
+        times = [float(t) for r in fields("finesse-login.pcapng", ["xmppws.response_time"], "xmppws.response_time",
+                                           ["-2"]) for t in r[0].split("|")]
+        # min and max of every row are response times the fields show (microseconds in the table)
+        for name, (calls, (lo, hi, avg, total)) in rows.items():
+            self.assertTrue(any(abs(lo - t) < 1e-6 for t in times), name)
+            self.assertTrue(any(abs(hi - t) < 1e-6 for t in times), name)
+            self.assertAlmostEqual(total, avg * calls, places=5)
+
+    def test_bosh(self):
+        """The same requests over BOSH: the BOSH hold times are not in it."""
+        rows = self.srt("bosh-prosody-strophe.pcapng")
+        self.assertEqual({k: v[0] for k, v in rows.items()},
+                         {"iq bind": 1, "iq session": 1, "iq pubsub": 1, "SASL auth": 1})
+        self.assertAlmostEqual(rows["SASL auth"][1][0], 0.011297, places=6)
+
+
 class Ladder(unittest.TestCase):
     def test_login_ladder(self):
         out = ladder("finesse-login.pcapng")
