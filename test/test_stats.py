@@ -295,7 +295,10 @@ F_AGENT = ("Agent states by agent",)
 F_DIALOG = ("Dialog states",)
 F_ERROR = ("API errors by type and message",)
 F_SYSTEM = ("SystemInfo status",)
-F_TOP = [F_KIND, F_SOURCE, F_SOLICITED, F_STATE, F_AGENT, F_DIALOG, F_ERROR, F_SYSTEM]
+F_REST = ("REST calls by resource and status",)
+F_LATENCY = ("REST request to notification latency (ms) by agent",)
+# (these captures hold no Finesse REST calls: test_rest.py has the REST nodes)
+F_TOP = [F_KIND, F_SOURCE, F_SOLICITED, F_STATE, F_AGENT, F_DIALOG, F_ERROR, F_SYSTEM, F_REST, F_LATENCY]
 
 
 def finesse_tree(cap, display_filter=None, extra=()):
@@ -405,6 +408,7 @@ class FinesseTree(unittest.TestCase):
             F_ERROR + ("Invalid State",): 1, F_ERROR + ("Invalid State", "CTI request failed: invalid state"): 1,
             F_SYSTEM: 2,
             F_SYSTEM + ("OUT_OF_SERVICE",): 1, F_SYSTEM + ("IN_SERVICE",): 1,
+            F_REST: 0, F_LATENCY: 0,
         })
 
     def test_login_exact(self):
@@ -417,7 +421,7 @@ class FinesseTree(unittest.TestCase):
             F_STATE + ("NOT_READY", "Lunch"): 1,
             F_AGENT: 3, F_AGENT + ("administrator",): 3, F_AGENT + ("administrator", "READY"): 2,
             F_AGENT + ("administrator", "NOT_READY"): 1,
-            F_DIALOG: 0, F_ERROR: 0, F_SYSTEM: 0,
+            F_DIALOG: 0, F_ERROR: 0, F_SYSTEM: 0, F_REST: 0, F_LATENCY: 0,
         })
 
     def test_matches_the_fields(self):
