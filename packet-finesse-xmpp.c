@@ -45,7 +45,7 @@ proto_register_xmppws(void)
 
     xmppws_register_core(proto, module);
     xmppws_register_xml(proto, module);
-    xmppws_register_tracking(proto);
+    xmppws_register_tracking(proto, module);
     xmppws_register_stream(proto);
     xmppws_register_sasl(proto);
     xmppws_register_stanza(proto);

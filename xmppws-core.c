@@ -470,6 +470,23 @@ dissect_element(xmppws_ctx_t *ctx, xml_frame_t *el, const dispatch_row_t *row)
     }
 }
 
+void
+xmppws_tap_stream_end(packet_info *pinfo, const xmppws_stream_t *stream, guint how, gboolean from_server)
+{
+    xmppws_tap_info_t *ti;
+
+    if (!have_tap_listener(xmppws_tap))
+        return;
+    ti = wmem_new0(pinfo->pool, xmppws_tap_info_t);
+    ti->stream = stream->index;
+    ti->stream_ref = stream;
+    ti->direction = from_server ? XMPPWS_DIR_S2C : XMPPWS_DIR_C2S;
+    ti->end_how = how;
+    ti->end_from_server = from_server;
+    ti->summary = how == 1 ? "TCP FIN" : how == 2 ? "TCP RST" : "WebSocket Close";
+    tap_queue_packet(xmppws_tap, pinfo, ti);
+}
+
 /* The row for element `el`; framing elements in a wrong namespace still get
  * the framing handler (and an expert info). */
 static const dispatch_row_t *

@@ -96,6 +96,8 @@ typedef struct xmppws_elrec {
     guint32         flags;       /* anomalies (xmppws-tracking.c F_*) */
     guint           iq_children;
     gboolean        iq_request;
+    nstime_t        silence;     /* F_LONG_SILENCE: time since the stream's previous element */
+    guint32         silence_from;/* ... that element's frame */
 } xmppws_elrec_t;
 
 /* One XMPP stream: what the core knows across its units. The transport owns
@@ -213,6 +215,9 @@ typedef struct xmppws_tap_info {
     const char          *stanza_error;  /* stanza error condition */
     const xmppws_req_t  *answers;       /* the request this element answers */
     const xmppws_req_t  *request;       /* this element is that request */
+    guint                end_how;       /* not an element: the stream's carrier ends here (1 TCP FIN,
+                                         * 2 TCP RST, 3 WebSocket Close); 0 for elements */
+    gboolean             end_from_server; /* ... sent by the server */
 } xmppws_tap_info_t;
 
 /* Everything an element handler needs for one top-level element. */
@@ -237,6 +242,11 @@ typedef struct xmppws_ctx {
  * ctx->info. Must not throw for any input the XML dissector accepted, and
  * must not write stream state (that is the tracking's, first pass only). */
 typedef void (*xmppws_handler_fn)(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree);
+
+/* Queue an "xmppws" tap record that says the stream's carrier ends in this
+ * frame (`how`: 1 TCP FIN, 2 TCP RST, 3 WebSocket Close; from the server
+ * or the client): for the statistics' connection health. */
+void xmppws_tap_stream_end(packet_info *pinfo, const xmppws_stream_t *stream, guint how, gboolean from_server);
 
 /* Register the handler of top-level element (ns, local) as `kind`; `dir`
  * is the direction the element implies (RFC 6120 4, 6; UNKNOWN when

@@ -143,6 +143,8 @@ xmppws_tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_, 
     const xmppws_tap_info_t *ti = (const xmppws_tap_info_t *)p;
     nstime_t delta;
 
+    if (ti->end_how)
+        return TAP_PACKET_DONT_REDRAW;   /* not an element: the connection's end (-z xmppws,health) */
     tick_child(st, st_str_kind, st_kind, val_to_str_const(ti->kind, kind_names, "other element"), NULL);
     tick_child(st, st_str_dir, st_dir, val_to_str_const(ti->direction, dir_names, "direction unknown"), NULL);
     tick_child(st, st_str_stage, st_stage, xmppws_stage_name(ti->stage), NULL);
@@ -207,6 +209,7 @@ typedef struct {
     char    *peer_a;               /* the first message's source and destination */
     char    *peer_b;
     GArray  *rows;                 /* ladder_row_t */
+    guint    ends;                 /* rows that are the connection's end, not messages */
 } ladder_conn_t;
 
 /* The listener's state: connections in order of their first message. */
@@ -289,9 +292,13 @@ ladder_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const 
     row.abs_ts = pinfo->abs_ts;
     row.direction = ti->direction;
     row.stage = ti->stage;
-    row.wrapper = ti->kind == XMPPWS_KIND_BOSH_BODY;
-    row.summary = g_strdup(ti->summary ? ti->summary : "");
+    row.wrapper = ti->kind == XMPPWS_KIND_BOSH_BODY || ti->end_how;
+    row.summary = ti->end_how ? g_strdup_printf("connection ends: %s from the %s", ti->summary,
+                                                ti->end_from_server ? "server" : "client")
+                              : g_strdup(ti->summary ? ti->summary : "");
     row.has_resp_time = tap_response_time(ti, pinfo, &row.resp_time);
+    if (ti->end_how)
+        c->ends++;
     g_array_append_val(c->rows, row);
     return TAP_PACKET_REDRAW;
 }
@@ -386,7 +393,7 @@ ladder_draw(void *tapdata)
         else
             printf("Connection %u: %s <-> %s (which side is the client is unknown)\n", c->stream,
                    c->peer_a, c->peer_b);
-        printf("%u messages, first in frame %u\n\n", c->rows->len, first->frame);
+        printf("%u messages, first in frame %u\n\n", c->rows->len - c->ends, first->frame);
         printf(" Frame      t (s) C       S Message\n");
         for (j = 0; j < c->rows->len; j++) {
             const ladder_row_t *r = &g_array_index(c->rows, ladder_row_t, j);
@@ -522,6 +529,246 @@ xmppws_srt_packet(void *pss, packet_info *pinfo, epan_dissect_t *edt _U_, const 
     return TAP_PACKET_REDRAW;
 }
 
+/* ---- -z xmppws,health: how each stream lived and ended --------------------------- */
+
+/* What one stream's health report needs, gathered from its tap records. */
+typedef struct {
+    const xmppws_stream_t *ref;
+    guint32   index;
+    char     *label;                  /* g_malloc'ed, or NULL */
+    char     *client, *server;        /* "addr:port" of the first message with a direction */
+    guint32   messages, first_frame, last_frame;
+    nstime_t  first_ts, last_ts;
+    guint32   close_frame[3];         /* first <close/> (or BOSH terminate) per direction */
+    guint     end_how;                /* the carrier's end: 1 FIN, 2 RST, 3 WebSocket Close */
+    gboolean  end_from_server;
+    guint32   end_frame;
+    guint32   pings[3], answered;     /* XEP-0199 pings sent per direction, and answered */
+    double    rtt_min, rtt_max, rtt_sum;
+    GArray   *pending;                /* guint32: frames of pings not answered (yet) */
+    nstime_t  silence;                /* the longest time between two elements */
+    guint32   silence_from, silence_to;
+    guint32   last_event_frame;       /* the last pubsub event (a notification) */
+    nstime_t  last_event_ts;
+} health_t;
+
+typedef struct {
+    GPtrArray  *streams;              /* health_t*, owns them, in order of first record */
+    GHashTable *by_ref;               /* stream -> health_t* */
+} health_list_t;
+
+static void
+health_free(gpointer data)
+{
+    health_t *h = (health_t *)data;
+
+    g_free(h->label);
+    g_free(h->client);
+    g_free(h->server);
+    g_array_free(h->pending, TRUE);
+    g_free(h);
+}
+
+static void
+health_reset(void *tapdata)
+{
+    health_list_t *l = (health_list_t *)tapdata;
+
+    g_hash_table_remove_all(l->by_ref);
+    g_ptr_array_set_size(l->streams, 0);
+}
+
+static tap_packet_status
+health_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *p, tap_flags_t flags _U_)
+{
+    health_list_t *l = (health_list_t *)tapdata;
+    const xmppws_tap_info_t *ti = (const xmppws_tap_info_t *)p;
+    health_t *h = (health_t *)g_hash_table_lookup(l->by_ref, ti->stream_ref);
+    nstime_t delta;
+    guint i;
+
+    if (!h) {
+        h = g_new0(health_t, 1);
+        h->ref = ti->stream_ref;
+        h->index = ti->stream;
+        h->pending = g_array_new(FALSE, FALSE, sizeof(guint32));
+        g_ptr_array_add(l->streams, h);
+        g_hash_table_insert(l->by_ref, (gpointer)ti->stream_ref, h);
+    }
+    if (ti->stream_ref->label && g_strcmp0(h->label, ti->stream_ref->label) != 0) {
+        g_free(h->label);
+        h->label = g_strdup(ti->stream_ref->label);
+    }
+    if (ti->end_how) {
+        if (!h->end_how) {
+            h->end_how = ti->end_how;
+            h->end_from_server = ti->end_from_server;
+            h->end_frame = pinfo->num;
+        }
+        return TAP_PACKET_REDRAW;
+    }
+    if (!h->client && ti->direction != XMPPWS_DIR_UNKNOWN) {
+        h->client = endpoint_str(pinfo, ti->direction == XMPPWS_DIR_C2S);
+        h->server = endpoint_str(pinfo, ti->direction != XMPPWS_DIR_C2S);
+    }
+    if (h->messages == 0) {
+        h->first_frame = pinfo->num;
+        h->first_ts = pinfo->abs_ts;
+    } else {
+        nstime_delta(&delta, &pinfo->abs_ts, &h->last_ts);
+        if (nstime_cmp(&delta, &h->silence) > 0) {
+            h->silence = delta;
+            h->silence_from = h->last_frame;
+            h->silence_to = pinfo->num;
+        }
+    }
+    h->messages++;
+    h->last_frame = pinfo->num;
+    h->last_ts = pinfo->abs_ts;
+    if (ti->kind == XMPPWS_KIND_CLOSE && !h->close_frame[ti->direction])
+        h->close_frame[ti->direction] = pinfo->num;
+    if (ti->request && g_strcmp0(ti->request->what, "ping") == 0) {
+        h->pings[ti->direction]++;
+        g_array_append_val(h->pending, ti->request->frame);
+    }
+    if (ti->answers && g_strcmp0(ti->answers->what, "ping") == 0 && tap_response_time(ti, pinfo, &delta)) {
+        double ms = nstime_to_sec(&delta) * 1000.0;
+        h->rtt_min = h->answered ? MIN(h->rtt_min, ms) : ms;
+        h->rtt_max = h->answered ? MAX(h->rtt_max, ms) : ms;
+        h->rtt_sum += ms;
+        h->answered++;
+        for (i = 0; i < h->pending->len; i++) {
+            if (g_array_index(h->pending, guint32, i) == ti->answers->frame) {
+                g_array_remove_index(h->pending, i);
+                break;
+            }
+        }
+    }
+    if (ti->pubsub_action && g_str_has_prefix(ti->pubsub_action, "event")) {
+        h->last_event_frame = pinfo->num;
+        h->last_event_ts = pinfo->abs_ts;
+    }
+    return TAP_PACKET_REDRAW;
+}
+
+/* How the stream ended, in words. */
+static char *
+health_end(const health_t *h)
+{
+    static const char *const how[] = { "", "TCP FIN", "TCP RST", "WebSocket Close" };
+    const guint32 c = h->close_frame[XMPPWS_DIR_C2S], s = h->close_frame[XMPPWS_DIR_S2C];
+    char *closes = c && s ? g_strdup_printf("<close/> both ways (frames %u, %u)", MIN(c, s), MAX(c, s))
+                 : c ? g_strdup_printf("<close/> from the client only (frame %u)", c)
+                 : s ? g_strdup_printf("<close/> from the server only (frame %u)", s) : NULL;
+    char *out;
+
+    if (h->end_how)
+        out = g_strdup_printf("%s from the %s (frame %u), %s", how[MIN(h->end_how, 3)],
+                              h->end_from_server ? "server" : "client", h->end_frame,
+                              closes ? closes : "without <close/>: a dropped connection");
+    else
+        out = g_strdup_printf("%s", closes ? closes : "not in the capture (no <close/>, no end of the connection)");
+    g_free(closes);
+    return out;
+}
+
+static void
+health_draw(void *tapdata)
+{
+    health_list_t *l = (health_list_t *)tapdata;
+    guint i, j;
+
+    printf("\n====================================================================================================\n");
+    printf("XMPP stream health\n");
+    if (l->streams->len == 0)
+        printf("\nNo XMPP streams.\n");
+    for (i = 0; i < l->streams->len; i++) {
+        const health_t *h = (const health_t *)g_ptr_array_index(l->streams, i);
+        nstime_t span;
+        char *end = health_end(h);
+
+        nstime_delta(&span, &h->last_ts, &h->first_ts);
+        printf("----------------------------------------------------------------------------------------------------\n");
+        if (h->label)
+            printf("%s", h->label);
+        else
+            printf("Connection %u", h->index);
+        if (h->client)
+            printf(": client %s <-> server %s", h->client, h->server);
+        printf("\n");
+        printf("  messages:          %u, frames %u to %u, %.3f s\n", h->messages, h->first_frame, h->last_frame,
+               nstime_to_sec(&span));
+        printf("  ended:             %s\n", end);
+        printf("  pings (XEP-0199):  %u from the client, %u from the server, %u answered", h->pings[XMPPWS_DIR_C2S],
+               h->pings[XMPPWS_DIR_S2C], h->answered);
+        if (h->answered)
+            printf(", round trip min/avg/max %.3f/%.3f/%.3f ms", h->rtt_min, h->rtt_sum / h->answered, h->rtt_max);
+        printf("\n");
+        if (h->pending->len) {
+            printf("  unanswered pings:  frame");
+            for (j = 0; j < h->pending->len; j++)
+                printf("%s %u", j ? "," : "", g_array_index(h->pending, guint32, j));
+            printf("\n");
+        }
+        if (h->messages > 1)
+            printf("  longest silence:   %.3f s (frames %u to %u)\n", nstime_to_sec(&h->silence), h->silence_from,
+                   h->silence_to);
+        if (h->last_event_frame) {
+            nstime_t rel;
+            nstime_delta(&rel, &h->last_event_ts, &h->first_ts);
+            printf("  last notification: frame %u, %.3f s after the first message\n", h->last_event_frame,
+                   nstime_to_sec(&rel));
+        } else {
+            printf("  last notification: none\n");
+        }
+        g_free(end);
+    }
+    printf("====================================================================================================\n");
+}
+
+static void
+health_finish(void *tapdata)
+{
+    health_list_t *l = (health_list_t *)tapdata;
+
+    g_ptr_array_free(l->streams, TRUE);
+    g_hash_table_destroy(l->by_ref);
+    g_free(l);
+}
+
+#define HEALTH_CLI "xmppws,health"
+
+/* stat_tap_ui init callback for "-z xmppws,health[,filter]". */
+static XMPPWS_STAT_TAP_INIT_RET
+health_init(const char *opt_arg, void *userdata _U_)
+{
+    health_list_t *l = g_new0(health_list_t, 1);
+    const char *filter = NULL;
+    GString *err;
+
+    if (strncmp(opt_arg, HEALTH_CLI ",", strlen(HEALTH_CLI ",")) == 0 && opt_arg[strlen(HEALTH_CLI ",")])
+        filter = opt_arg + strlen(HEALTH_CLI ",");
+    l->streams = g_ptr_array_new_with_free_func(health_free);
+    l->by_ref = g_hash_table_new(g_direct_hash, g_direct_equal);
+    err = register_tap_listener("xmppws", l, filter, 0, health_reset, health_packet, health_draw, health_finish);
+    if (err) {
+        report_failure("Couldn't register " HEALTH_CLI " tap: %s", err->str);
+        g_string_free(err, TRUE);
+        health_finish(l);
+        XMPPWS_STAT_TAP_INIT_FAIL;
+    }
+    XMPPWS_STAT_TAP_INIT_OK;
+}
+
+static stat_tap_ui health_ui = {
+    REGISTER_STAT_GROUP_GENERIC,
+    NULL,
+    HEALTH_CLI,
+    health_init,
+    0,
+    NULL
+};
+
 /* ---- Registration ------------------------------------------------------------ */
 
 /* Register -z xmppws,tree (Statistics > XMPP over WebSocket in the GUI) and
@@ -532,5 +779,6 @@ xmppws_handoff_stats(void)
     stats_tree_register_plugin("xmppws", "xmppws", "XMPP over WebSocket", 0, xmppws_tree_packet, xmppws_tree_init,
                                NULL);
     register_stat_tap_ui(&ladder_ui, NULL);
+    register_stat_tap_ui(&health_ui, NULL);
     register_srt_table(proto_xmppws, "xmppws", 1, xmppws_srt_packet, xmppws_srt_init, NULL);
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <epan/packet.h>
+#include <epan/prefs.h>
 
 #include "xmppws-tracking.h"
 
@@ -46,6 +47,12 @@ static expert_field ei_dup_response = EI_INIT;
 static expert_field ei_unsolicited_response = EI_INIT;
 static expert_field ei_iq_no_id = EI_INIT;
 static expert_field ei_iq_children = EI_INIT;
+static expert_field ei_long_silence = EI_INIT;
+
+/* Seconds without any element on a stream above which the next one gets
+ * xmppws.long_silence (0: never). Finesse desktops and servers keep a
+ * stream alive with XEP-0199 pings well within this. */
+static guint pref_silence_warning_s = 120;
 
 /* xmppws.stage: integer values with these names, so that a filter can say
  * xmppws.stage == "sasl" or == 2. */
@@ -79,6 +86,7 @@ xmppws_stage_name(xmppws_stage_t stage)
 #define F_STANZA_BEFORE_BIND  0x0040
 #define F_DUP_RESPONSE        0x0080
 #define F_UNSOLICITED         0x0100
+#define F_LONG_SILENCE        0x0200
 
 /* What a stream started mid-capture cannot know: the order of its login. */
 #define F_SEQUENCE (F_SECOND_OPEN | F_STANZA_BEFORE_AUTH | F_CLOSE_AFTER_SUCCESS | F_BIND_BEFORE_AUTH | \
@@ -107,7 +115,8 @@ typedef struct xmppws_track_stream {
     gboolean       have_first_open;
     nstime_t       bind_time;
     wmem_map_t    *requests;          /* "gen|dir|id" -> xmppws_req_t */
-    guint32        last_frame;        /* the stream's last element: frame, unit, element */
+    nstime_t       last_time;         /* the stream's last element: time, frame, unit, element */
+    guint32        last_frame;
     guint32        last_msg;
     guint32        last_el;
 } xmppws_track_stream_t;
@@ -224,6 +233,17 @@ track_first_pass(xmppws_ctx_t *ctx, xml_frame_t *el)
     }
     if (t->first_element)
         t->mid_session = ctx->kind != XMPPWS_KIND_OPEN && ctx->kind != XMPPWS_KIND_LEGACY_STREAM;
+    else if (pref_silence_warning_s) {
+        /* no element at all on the stream for a while: the keepalives
+         * (XEP-0199, WebSocket pings, BOSH polls) are not reaching it */
+        nstime_t gap;
+        nstime_delta(&gap, &pinfo->abs_ts, &t->last_time);
+        if (gap.secs >= (time_t)pref_silence_warning_s) {
+            rec->flags |= F_LONG_SILENCE;
+            rec->silence = gap;
+            rec->silence_from = t->last_frame;
+        }
+    }
     t->first_element = FALSE;
 
     if (t->close_seen[d] && ctx->kind != XMPPWS_KIND_CLOSE)
@@ -377,6 +397,7 @@ track_first_pass(xmppws_ctx_t *ctx, xml_frame_t *el)
             rec->stage = XMPPWS_STAGE_UNKNOWN;
     }
     t->prev_kind = ctx->kind;
+    t->last_time = pinfo->abs_ts;
     t->last_frame = pinfo->num;
     t->last_msg = ctx->msg_index;
     t->last_el = ctx->el_index;
@@ -386,7 +407,7 @@ track_first_pass(xmppws_ctx_t *ctx, xml_frame_t *el)
 /* The record of most elements of an established session (a pubsub event, a
  * presence): nothing of their own to remember. Shared, never stored per
  * element, only read. */
-const xmppws_elrec_t xmppws_track_plain = { XMPPWS_STAGE_ESTABLISHED, NULL, NULL, NULL, 0, 0, FALSE };
+const xmppws_elrec_t xmppws_track_plain = { XMPPWS_STAGE_ESTABLISHED, NULL, NULL, NULL, 0, 0, FALSE, { 0, 0 }, 0 };
 
 static gboolean
 is_plain_established(const xmppws_elrec_t *rec)
@@ -493,6 +514,11 @@ xmppws_track_show(xmppws_ctx_t *ctx, xml_frame_t *el)
                                rec->answers->frame, rec->answers->resp_frame);
     if (rec->flags & F_UNSOLICITED)
         proto_tree_add_expert(tree, pinfo, &ei_unsolicited_response, tvb, off, len);
+    if (rec->flags & F_LONG_SILENCE)
+        proto_tree_add_expert_format(tree, pinfo, &ei_long_silence, tvb, off, len,
+                                     "%.3f s without any XMPP element on this stream since frame %u: above "
+                                     "xmppws.silence_warning (%u s); keepalives (XEP-0199 pings) are missing",
+                                     nstime_to_sec(&rec->silence), rec->silence_from, pref_silence_warning_s);
 
     if (ctx->kind == XMPPWS_KIND_IQ) {
         if (!xml_get_attrib(el, "id"))
@@ -526,7 +552,7 @@ xmppws_track_show(xmppws_ctx_t *ctx, xml_frame_t *el)
 }
 
 void
-xmppws_register_tracking(int proto)
+xmppws_register_tracking(int proto, module_t *module)
 {
     static hf_register_info hf[] = {
         { &hf_stage, { "Handshake stage", "xmppws.stage", FT_UINT8, BASE_DEC, VALS(stage_vals), 0x0,
@@ -589,10 +615,16 @@ xmppws_register_tracking(int proto)
             "iq without an id attribute (RFC 6120 8.1.3: id is required on iq)", EXPFILL } },
         { &ei_iq_children, { "xmppws.iq.children", PI_PROTOCOL, PI_WARN,
             "iq get/set without exactly one child element (RFC 6120 8.2.3)", EXPFILL } },
+        { &ei_long_silence, { "xmppws.long_silence", PI_SEQUENCE, PI_WARN,
+            "Long silence on an XMPP stream before this element (above xmppws.silence_warning)", EXPFILL } },
     };
     expert_module_t *em = expert_register_protocol(proto);
 
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(em, ei, array_length(ei));
+    prefs_register_uint_preference(module, "silence_warning", "Silence warning (s)",
+                                   "An element that comes more than this many seconds after the previous one on "
+                                   "its stream gets xmppws.long_silence (0: never)", 10,
+                                   &pref_silence_warning_s);
 }

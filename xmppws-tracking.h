@@ -11,9 +11,10 @@
 
 #include "xmppws-core.h"
 
-/* Register xmppws.stage, the response links, the login summary and the
- * tracking's expert infos. `proto` is xmppws. */
-void xmppws_register_tracking(int proto);
+/* Register xmppws.stage, the response links, the login summary, the
+ * tracking's expert infos and the preference xmppws.silence_warning in
+ * `module`. `proto` is xmppws. */
+void xmppws_register_tracking(int proto, module_t *module);
 
 /* The shared, read-only record of every element that has nothing of its
  * own to remember (an event or presence of an established stream): never

@@ -325,13 +325,19 @@ dissect_end(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
         p_add_proto_data(xmppws_file_scope(pinfo), pinfo, proto_ws_xmpp, XMPPWS_KEY_WS_END, GUINT_TO_POINTER(kind));
     } else {
         kind = GPOINTER_TO_UINT(p_get_proto_data(wmem_file_scope(), pinfo, proto_ws_xmpp, XMPPWS_KEY_WS_END));
-        if (!kind || !tree)
+        if (!kind)
             return 0;
         conv = find_conversation_pinfo(pinfo, 0);
         wc = conv ? (xmppws_ws_conn_t *)conversation_get_proto_data(conv, proto_ws_xmpp) : NULL;
         if (!wc)
             return 0;
     }
+    /* the statistics' connection health: how the stream's carrier ended */
+    if (wc->stream->end_frame == pinfo->num)
+        xmppws_tap_stream_end(pinfo, wc->stream, kind, xmppws_stream_direction(wc->stream, pinfo) ==
+                                                       XMPPWS_DIR_S2C);
+    if (!tree)
+        return 0;
     pi = proto_tree_add_uint_format_value(tree, hf_stream_end, tvb, 0, 0, wc->stream->index, "%u (%s)",
                                           wc->stream->index, how[kind]);
     proto_item_set_generated(pi);

@@ -183,6 +183,65 @@ def ladder_rows(text):
 
 
 @require_stats
+class Health(unittest.TestCase):
+    """-z xmppws,health (issue 17 item 4): how each stream lived and ended."""
+
+    def health(self, cap, extra=()):
+        out = tshark(["-n", "-q", "-r", capture(cap), "-z", "xmppws,health"] + list(extra))
+        return [l for l in out.splitlines() if l.startswith("  ") or l.startswith("Connection") or
+                l.startswith("BOSH")]
+
+    def test_dropped_socket(self):
+        """The desktop's ping goes unanswered, then the client resets the
+        connection without <close/>."""
+        for extra in ([], ["-2"]):
+            self.assertEqual(self.health("anomaly-dropped-socket.pcapng", extra), [
+                "Connection 0: client 127.0.0.1:33222 <-> server 127.0.0.1:5280",
+                "  messages:          17, frames 8 to 22, 0.315 s",
+                "  ended:             TCP RST from the client (frame 24), without <close/>: a dropped connection",
+                "  pings (XEP-0199):  1 from the client, 0 from the server, 0 answered",
+                "  unanswered pings:  frame 22",
+                "  longest silence:   0.298 s (frames 20 to 22)",
+                "  last notification: none",
+            ])
+
+    def test_clean_login(self):
+        self.assertEqual(self.health("finesse-login.pcapng"), [
+            "Connection 0: client 127.0.0.1:58280 <-> server 127.0.0.1:5280",
+            "  messages:          25, frames 8 to 35, 0.482 s",
+            "  ended:             WebSocket Close from the server (frame 35), <close/> both ways (frames 34, 35)",
+            "  pings (XEP-0199):  0 from the client, 0 from the server, 0 answered",
+            "  longest silence:   0.300 s (frames 20 to 22)",
+            "  last notification: frame 32, 0.428 s after the first message",
+        ])
+
+    def test_bosh_session(self):
+        lines = self.health("bosh-prosody-strophe.pcapng", ["-2"])
+        self.assertEqual(lines[0], "BOSH session 0, sid e72d3e18-4fbf-45e6-b205-ab5bb7375972: client "
+                                   "127.0.0.1:57704 <-> server 127.0.0.1:7070")
+        self.assertEqual(lines[2:], [
+            "  ended:             <close/> both ways (frames 56, 58)",
+            "  pings (XEP-0199):  0 from the client, 0 from the server, 0 answered",
+            "  longest silence:   5.005 s (frames 38 to 40)",
+            "  last notification: frame 52, 14.478 s after the first message",
+        ])
+
+    def test_ladder_last_line(self):
+        out = tshark(["-n", "-q", "-r", capture("anomaly-dropped-socket.pcapng"), "-z", "xmppws,ladder"])
+        rows = [l for l in out.splitlines() if l.strip()[:1].isdigit()]
+        self.assertEqual(rows[-1].split(None, 2)[2], "C ----> S connection ends: TCP RST from the client")
+
+    def test_long_silence(self):
+        """Expert xmppws.long_silence above the preference (default 120 s:
+        none in the bundled captures): the 12 s idle of the WebSocket login."""
+        cap = "bosh-compare-websocket.pcapng"
+        self.assertEqual(fields(cap, ["frame.number"], "xmppws.long_silence", ["-2"]), [])
+        rows = fields(cap, ["frame.number", "_ws.expert.message"], "xmppws.long_silence",
+                      ["-2", "-o", "xmppws.silence_warning:10"])
+        self.assertEqual(rows, [["25", "12.032 s without any XMPP element on this stream since frame 23: above "
+                                       "xmppws.silence_warning (10 s); keepalives (XEP-0199 pings) are missing"]])
+
+
 class ServiceResponseTime(unittest.TestCase):
     """-z xmppws,srt (Statistics > Service Response Time in the GUI): the
     framework's table, fed by the same response links as the fields."""
@@ -224,6 +283,9 @@ class Ladder(unittest.TestCase):
         self.assertRegex(out, r"Connection \d+: client 127\.0\.0\.1:\d+ <-> server 127\.0\.0\.1:5280\n"
                               r"25 messages, first in frame 8\n")
         rows = ladder_rows(out)
+        # 25 elements, then the connection's end (issue 17: the ladder's last line)
+        self.assertEqual(rows[-1][3], "connection ends: WebSocket Close from the server")
+        rows = rows[:-1]
         self.assertEqual(len(rows), 25)
         self.assertEqual([r[0] for r in rows], sorted(r[0] for r in rows))
         self.assertEqual(rows[0][1], 0.0)

@@ -25,6 +25,7 @@ SEVERITY = {"PI_ERROR": "Error", "PI_WARN": "Warning", "PI_NOTE": "Note", "PI_CH
 # What a person should check next, per expert info. tests/test_readme.py fails
 # when an expert info is registered without an entry here.
 NEXT = {
+    "xmppws.long_silence": "What should have kept the stream alive: XEP-0199 pings from the desktop or Openfire, WebSocket pings (not XMPP: filter websocket.opcode == 9), BOSH polls; a silence before a drop is the drop's cause.",
     "finesse.rest.error": "The ApiError's type and message: an invalid state transition (the agent's current state does not allow it), a reason code the agent's team lacks, or the server refusing (CTI down).",
     "finesse.rest.no_notification": "The XMPP side: was the desktop's notification connection up (look for drops and reconnects around it)? If it was, Finesse did not publish: check Finesse's and the CTI server's logs for the requestId.",
     "finesse.rest.state_mismatch": "Whether something else changed the state in between (a supervisor, a call arriving, a pending state): Finesse reports the state it applied.",
