@@ -101,7 +101,6 @@ typedef struct {
     guint32          max_rid_frame;
     wmem_map_t      *rids;           /* rid (guint64 *) -> frame of its first request */
     gboolean         terminated[3];  /* a terminate was seen from this side (xmppws_dir_t) */
-    gboolean         creation_missing; /* first seen mid-session */
 } bosh_session_t;
 
 /* One BOSH request (file scope). `req` is what the core's tap reads (frame,
@@ -240,6 +239,20 @@ session_name(packet_info *pinfo, bosh_session_t *s, const char *sid)
     s->stream->label = wmem_strdup_printf(fs, "BOSH session %u, sid %s", s->number, sid);
 }
 
+/* The session named `sid`; one made (its creation not in the capture:
+ * BF_NO_CREATION on `rec`) when it is new. */
+static bosh_session_t *
+session_of(packet_info *pinfo, const char *sid, bosh_rec_t *rec)
+{
+    bosh_session_t *s = (bosh_session_t *)wmem_map_lookup(sessions_by_sid, sid);
+
+    if (!s) {
+        s = session_new(pinfo, sid);
+        rec->flags |= BF_NO_CREATION;
+    }
+    return s;
+}
+
 /* XEP-0124 14.1: each request's rid is one more than the last; a repeat is
  * a retransmission (14.2/14.3), a jump means requests are missing. Several
  * connections may deliver them out of order (within the `requests` window). */
@@ -314,16 +327,7 @@ first_pass(xmppws_ctx_t *ctx, xml_frame_t *body)
         req->req.frame = pinfo->num;
         req->req.time = pinfo->abs_ts;
         req->creation = sid == NULL;
-        if (sid) {
-            s = (bosh_session_t *)wmem_map_lookup(sessions_by_sid, sid);
-            if (!s) {
-                s = session_new(pinfo, sid);
-                s->creation_missing = TRUE;
-                rec->flags |= BF_NO_CREATION;
-            }
-        } else {
-            s = session_new(pinfo, NULL);
-        }
+        s = sid ? session_of(pinfo, sid, rec) : session_new(pinfo, NULL);
         req->session = s;
         if (have_rid)
             check_rid(pinfo, s, rid, rec);
@@ -364,19 +368,13 @@ first_pass(xmppws_ctx_t *ctx, xml_frame_t *body)
         } else {
             rec->flags |= BF_UNPAIRED;
             if (sid) {
-                s = (bosh_session_t *)wmem_map_lookup(sessions_by_sid, sid);
-                if (!s) {
-                    s = session_new(pinfo, sid);
-                    s->creation_missing = TRUE;
-                    rec->flags |= BF_NO_CREATION;
-                }
+                s = session_of(pinfo, sid, rec);
             } else {
                 /* No sid, no request: the capture starts inside this
                  * connection's exchange. One session per such connection. */
                 s = (bosh_session_t *)wmem_map_lookup(anon_by_conn, GUINT_TO_POINTER(conv));
                 if (!s) {
                     s = session_new(pinfo, NULL);
-                    s->creation_missing = TRUE;
                     rec->flags |= BF_NO_CREATION;
                     wmem_map_insert(anon_by_conn, GUINT_TO_POINTER(conv), s);
                 }
@@ -540,12 +538,24 @@ bosh_wrap(xmppws_ctx_t *ctx, xml_frame_t *body, xmppws_wrap_t *out)
                                      "rid %" G_GUINT64_FORMAT " repeats the request in frame %u: a retransmission "
                                      "(XEP-0124 14.2/14.3: the client resends a request whose response it "
                                      "did not get)", rid, rec->other_frame);
-    if (rec->flags & BF_RID_GAP)
-        proto_tree_add_expert_format(tree, pinfo, &ei_rid_gap, tvb, body->start_offset, body->length,
+    if (rec->flags & BF_RID_GAP) {
+        /* Once the whole capture is known, the skipped rids that arrive
+         * later (on another connection: XEP-0124 allows `requests` of them
+         * in flight) are not missing; they get the out-of-order note. */
+        guint64 missing = rid - rec->rid_other - 1, r;
+        if (PINFO_FD_VISITED(pinfo) && missing <= 1024) {
+            for (r = rec->rid_other + 1; r < rid; r++) {
+                if (wmem_map_lookup(rec->session->rids, &r))
+                    missing--;
+            }
+        }
+        if (missing)
+            proto_tree_add_expert_format(tree, pinfo, &ei_rid_gap, tvb, body->start_offset, body->length,
                                      "rid %" G_GUINT64_FORMAT " skips %" G_GUINT64_FORMAT " rid(s) after rid %"
                                      G_GUINT64_FORMAT " (frame %u): requests missing from the capture, or "
                                      "lost (XEP-0124 14.1: rids increase by one per request)",
-                                     rid, rid - rec->rid_other - 1, rec->rid_other, rec->other_frame);
+                                     rid, missing, rec->rid_other, rec->other_frame);
+    }
     if (rec->flags & BF_RID_ORDER)
         proto_tree_add_expert_format(tree, pinfo, &ei_rid_order, tvb, body->start_offset, body->length,
                                      "rid %" G_GUINT64_FORMAT " arrives after rid %" G_GUINT64_FORMAT

@@ -265,6 +265,13 @@ class Experts(unittest.TestCase):
             (18, "xmppws.bosh.no_creation", "Note"),
             (19, "xmppws.bosh.http_error", "Error"),
             (21, "xmppws.bosh.terminate_condition", "Warning"),
+            (22, "xmppws.bosh.no_creation", "Note"),
+            (25, "xmppws.bosh.rid_order", "Note"),
+            (28, "xmppws.bosh.no_creation", "Note"),
+            (29, "xmppws.bosh.sid_mismatch", "Warning"),
+            (30, "xmppws.bosh.not_body", "Error"),
+            (31, "xmppws.bosh.no_creation", "Note"),
+            (31, "xmppws.bosh.no_response", "Note"),
         ])
         msgs = {e["frame"]: e["message"] for e in expert_infos(SYNTHETIC, prefixes=("xmppws.bosh",))}
         self.assertEqual(msgs[5], "rid 1001 repeats the request in frame 3: a retransmission (XEP-0124 14.2/14.3: "
@@ -275,6 +282,19 @@ class Experts(unittest.TestCase):
         self.assertEqual(msgs[19], "HTTP 404 to the BOSH request in frame 18 (session 2, sid gone-3): item-not-found "
                                    "(unknown sid or rid out of window: session expired, server restarted, or another "
                                    "node behind a load balancer); XEP-0124 17.1")
+
+    def test_rids_in_flight_on_two_connections(self):
+        """rid 6002 on one connection before 6001 on the other: one pass
+        (all that is known then) sees a gap; two passes know 6001 came, and
+        only note the order."""
+        one = [e["name"] for e in expert_infos(SYNTHETIC, "frame.number == 24", two_pass=False,
+                                                prefixes=("xmppws.bosh",))]
+        self.assertEqual(one, ["xmppws.bosh.rid_gap"])
+        self.assertEqual([e["name"] for e in expert_infos(SYNTHETIC, "frame.number == 24",
+                                                          prefixes=("xmppws.bosh",))], [])
+        msgs = {e["frame"]: e["message"] for e in expert_infos(SYNTHETIC, prefixes=("xmppws.bosh.rid_order",))}
+        self.assertEqual(msgs, {25: "rid 6001 arrives after rid 6002 (frame 24): requests out of order across "
+                                    "connections (XEP-0124 14.1: the server handles them in rid order)"})
 
     def test_http_error_answers_its_request(self):
         """A 404 without a body answers rid 2000; the next response on the

@@ -19,6 +19,12 @@ prints, one HTTP message per frame):
   41004  sid gone-3 (creation not in the capture): rid 2000 answered by
          HTTP 404 without a body (XEP-0124 17.1, legacy), then rid 2001
          answered by a body: the 404 must not shift the pairing
+  41005, 41006  sid order-4 on two connections: rid 6000, then 6002 on the
+         other connection before 6001 (in flight together: no gap once the
+         capture is known, 6001 arrives out of order)
+  41007  a response naming another sid (other-6) than its request's (mis-5)
+  41008  two <body/> elements in one HTTP body
+  41009  a request (sid held-7) the capture holds no response to
 """
 import os
 import struct
@@ -82,6 +88,7 @@ class Conn:
 
 def main():
     a, b, c, d, e = Conn(41000), Conn(41001), Conn(41002), Conn(41003), Conn(41004)
+    f, g, h, i, j = Conn(41005), Conn(41006), Conn(41007), Conn(41008), Conn(41009)
     frames = [
         a.c2s(request("<body rid='1000' to='uccxpub.prabhat.com' wait='60' hold='1' ver='1.6' xmlns='%s' "
                       "xmlns:xmpp='urn:xmpp:xbosh' xmpp:version='1.0'/>" % NS)),
@@ -106,6 +113,16 @@ def main():
         e.s2c(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"),
         e.c2s(request("<body rid='2001' sid='gone-3' xmlns='%s'/>" % NS)),
         e.s2c(response("<body xmlns='%s' sid='gone-3' type='terminate' condition='item-not-found'/>" % NS)),
+        f.c2s(request("<body rid='6000' sid='order-4' xmlns='%s'/>" % NS)),
+        f.s2c(response("<body xmlns='%s' sid='order-4'/>" % NS)),
+        g.c2s(request("<body rid='6002' sid='order-4' xmlns='%s'/>" % NS)),
+        f.c2s(request("<body rid='6001' sid='order-4' xmlns='%s'/>" % NS)),
+        g.s2c(response("<body xmlns='%s' sid='order-4'/>" % NS)),
+        f.s2c(response("<body xmlns='%s' sid='order-4'/>" % NS)),
+        h.c2s(request("<body rid='7000' sid='mis-5' xmlns='%s'/>" % NS)),
+        h.s2c(response("<body xmlns='%s' sid='other-6'/>" % NS)),
+        i.c2s(request("<body rid='8000' sid='mis-5' xmlns='%s'/><body xmlns='%s'/>" % (NS, NS))),
+        j.c2s(request("<body rid='9000' sid='held-7' xmlns='%s'/>" % NS)),
     ]
     raw = tempfile.NamedTemporaryFile(suffix=".pcap", delete=False)
     raw.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
