@@ -8,6 +8,7 @@
  *   xmppws-core.c       one XML unit of one stream: tree, dispatch, Info, tap
  *   xmppws-xml.c        the element tree and its helpers (-scan.c: scanner)
  *   xmppws-tracking.c   stage, request/response, login, history anomalies
+ *   xmppws-health.c     how a stream lived and ended (report and fields)
  *   xmppws-stream.c     handlers: framing, features, stream errors, SM, caps
  *   xmppws-sasl.c       handlers: SASL, PLAIN, SCRAM, credentials tap
  *   xmppws-stanza.c     handlers: iq, message, presence, bind, errors
@@ -16,7 +17,9 @@
  *   xmppws-tcp.c        transport: late starts (no upgrade), wss ports
  *   xmppws-http.c       HTTP XML bodies: BOSH, the xmppws.http list, else the XML dissector
  *   xmppws-bosh.c       transport: XMPP over BOSH in HTTP bodies (XEP-0124/0206)
- *   xmppws-stats.c      -z xmppws,tree and -z xmppws,ladder
+ *   xmppws-stats.c      -z xmppws,tree, ladder, health, srt
+ *   xmppws-follow.c     Follow XMPP Stream (-z follow,xmppws)
+ *   xmppws-conv.c       Conversations and Endpoints (-z conv,xmppws)
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -27,6 +30,7 @@
 #include "xmppws-core.h"
 #include "xmppws-xml.h"
 #include "xmppws-tracking.h"
+#include "xmppws-health.h"
 #include "xmppws-stream.h"
 #include "xmppws-sasl.h"
 #include "xmppws-stanza.h"
@@ -36,6 +40,8 @@
 #include "xmppws-bosh.h"
 #include "xmppws-http.h"
 #include "xmppws-stats.h"
+#include "xmppws-follow.h"
+#include "xmppws-conv.h"
 
 void
 proto_register_xmppws(void)
@@ -46,6 +52,7 @@ proto_register_xmppws(void)
     xmppws_register_core(proto, module);
     xmppws_register_xml(proto, module);
     xmppws_register_tracking(proto, module);
+    xmppws_register_health(proto);
     xmppws_register_stream(proto);
     xmppws_register_sasl(proto);
     xmppws_register_stanza(proto);
@@ -54,6 +61,8 @@ proto_register_xmppws(void)
     xmppws_register_tcp(proto);
     xmppws_register_bosh(proto);
     xmppws_register_http(proto);
+    xmppws_register_follow(proto);
+    xmppws_register_conv(proto);
 }
 
 void

@@ -215,7 +215,7 @@ session_new(packet_info *pinfo, const char *sid)
     bosh_session_t *s = wmem_new0(fs, bosh_session_t);
 
     s->number = session_count++;
-    s->stream = xmppws_stream_new(pinfo, s->number);
+    s->stream = xmppws_stream_new(pinfo, s->number, xmppws_over_tls(pinfo) ? "BOSH/TLS" : "BOSH");
     s->stream->close_is_final = TRUE;
     s->rids = wmem_map_new(fs, g_int64_hash, g_int64_equal);
     if (sid) {

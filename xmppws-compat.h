@@ -225,10 +225,11 @@ xmppws_rec_init_packet(wtap_rec *rec, int encap)
  * caller's bytes in place, so an exact-size heap copy stays exact for
  * AddressSanitizer: on 4.5 and later the Buffer is pointed at them for the
  * call (the dissectors never write the record) and then restored. `data`
- * must live until epan_dissect_reset(edt). */
+ * must live until epan_dissect_reset(edt). With `taps`, the frame's tap
+ * records go to the registered listeners (epan_dissect_run_with_taps()). */
 static inline void
 xmppws_epan_dissect_run(epan_dissect_t *edt, int file_type_subtype, wtap_rec *rec, const uint8_t *data,
-                        unsigned len, frame_data *fd, column_info *cinfo)
+                        unsigned len, frame_data *fd, column_info *cinfo, bool taps)
 {
 #if XMPPWS_WS_AT_LEAST(4, 5)
     Buffer saved = rec->data;
@@ -237,10 +238,16 @@ xmppws_epan_dissect_run(epan_dissect_t *edt, int file_type_subtype, wtap_rec *re
     rec->data.allocated = len;
     rec->data.start = 0;
     rec->data.first_free = len;
-    epan_dissect_run(edt, file_type_subtype, rec, fd, cinfo);
+    if (taps)
+        epan_dissect_run_with_taps(edt, file_type_subtype, rec, fd, cinfo);
+    else
+        epan_dissect_run(edt, file_type_subtype, rec, fd, cinfo);
     rec->data = saved;
 #else
-    epan_dissect_run(edt, file_type_subtype, rec, tvb_new_real_data(data, len, len), fd, cinfo);
+    if (taps)
+        epan_dissect_run_with_taps(edt, file_type_subtype, rec, tvb_new_real_data(data, len, len), fd, cinfo);
+    else
+        epan_dissect_run(edt, file_type_subtype, rec, tvb_new_real_data(data, len, len), fd, cinfo);
 #endif
 }
 

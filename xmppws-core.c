@@ -12,6 +12,7 @@
 #include <epan/packet.h>
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
+#include <epan/to_str.h>
 #include <epan/tap.h>
 #include <wiretap/wtap.h>
 #include <wiretap/wtap_opttypes.h>
@@ -20,12 +21,22 @@
 
 #include "xmppws-core.h"
 #include "xmppws-tracking.h"
+#include "xmppws-health.h"
 
 int proto_xmppws = -1;
 
 static int hf_direction = -1;
+static int hf_stream = -1;
+static int hf_stream_transport = -1;
+static int hf_stream_client = -1;
+static int hf_stream_server = -1;
+static int hf_stream_jid = -1;
+static int hf_stream_endpoint = -1;
+static int hf_stream_src = -1;
+static int hf_stream_dst = -1;
 
 static gint ett_xmppws = -1;
+static gint ett_stream = -1;
 
 static expert_field ei_no_element = EI_INIT;
 static expert_field ei_xml_disabled = EI_INIT;
@@ -44,6 +55,10 @@ static expert_field ei_restricted_xml = EI_INIT;
 
 
 static int xmppws_tap = -1;
+static int follow_tap = -1;
+
+/* Streams met so far in this file (xmppws_stream_t.number). */
+static guint32 stream_count;
 
 static xmppws_pref_bool_t pref_show_xml_tree = FALSE;
 
@@ -152,12 +167,60 @@ xmppws_file_scope(const packet_info *pinfo)
 }
 
 xmppws_stream_t *
-xmppws_stream_new(packet_info *pinfo, guint32 index)
+xmppws_stream_new(packet_info *pinfo, guint32 index, const char *transport)
 {
     xmppws_stream_t *st = wmem_new0(xmppws_file_scope(pinfo), xmppws_stream_t);
 
     st->index = index;
+    st->number = stream_count++;
+    st->transport = transport;
     return st;
+}
+
+guint32
+xmppws_stream_count(void)
+{
+    return stream_count;
+}
+
+static void
+core_init(void)
+{
+    stream_count = 0;
+}
+
+const char *
+xmppws_stream_client_name(wmem_allocator_t *scope, const xmppws_stream_t *st, gboolean final)
+{
+    char *addr;
+    const char *name;
+
+    if (final && st->bound_jid)
+        return wmem_strdup(scope, st->bound_jid);
+    if (!st->direction_known)
+        return "?";
+    addr = address_to_str(scope, &st->client_addr);
+    /* a BOSH session spans connections: its client has no one port */
+    if (st->transport && g_str_has_prefix(st->transport, "BOSH"))
+        return addr;
+    name = wmem_strdup_printf(scope, st->client_addr.type == AT_IPv6 ? "[%s]:%u" : "%s:%u", addr, st->client_port);
+    wmem_free(scope, addr);
+    return name;
+}
+
+const char *
+xmppws_stream_server_name(wmem_allocator_t *scope, const xmppws_stream_t *st)
+{
+    char *addr;
+    const char *name;
+
+    if (!st->direction_known)
+        return wmem_strdup_printf(scope, "%s ?", st->transport ? st->transport : "?");
+    addr = address_to_str(scope, &st->server_addr);
+    name = wmem_strdup_printf(scope, st->server_addr.type == AT_IPv6 ? "%s [%s]:%u" : "%s %s:%u",
+                              st->transport ? st->transport : "?", addr, st->server_port);
+    wmem_free(scope, addr);
+    return name;
 }
 
 xmppws_dir_t
@@ -179,9 +242,13 @@ xmppws_stream_set_server(xmppws_stream_t *st, packet_info *pinfo, gboolean src_i
     if (src_is_server) {
         st->server_port = (guint16)pinfo->srcport;
         copy_address_wmem(xmppws_file_scope(pinfo), &st->server_addr, &pinfo->src);
+        st->client_port = (guint16)pinfo->destport;
+        copy_address_wmem(xmppws_file_scope(pinfo), &st->client_addr, &pinfo->dst);
     } else {
         st->server_port = (guint16)pinfo->destport;
         copy_address_wmem(xmppws_file_scope(pinfo), &st->server_addr, &pinfo->dst);
+        st->client_port = (guint16)pinfo->srcport;
+        copy_address_wmem(xmppws_file_scope(pinfo), &st->client_addr, &pinfo->src);
     }
 }
 
@@ -393,6 +460,71 @@ check_prefixes(xmppws_ctx_t *ctx, xml_frame_t *el)
     }
 }
 
+/* The unit's stream: its number (what Follow and the filter
+ * xmppws.stream == N use) and, under it, its transport, ends and bound JID;
+ * hidden, the names Conversations and Endpoints filter on
+ * (xmppws_stream_client_name(): the same for every message of the stream
+ * once the capture has been read). The names are made only when shown or
+ * filtered on. */
+static void
+add_stream_items(xmppws_ctx_t *ctx)
+{
+    const xmppws_stream_t *st = ctx->stream;
+    packet_info *pinfo = ctx->doc.pinfo;
+    tvbuff_t *tvb = ctx->doc.tvb;
+    proto_tree *t;
+    proto_item *it;
+    const char *client, *server;
+
+    it = proto_tree_add_uint(ctx->msg_tree, hf_stream, tvb, 0, 0, st->number);
+    proto_item_set_generated(it);
+    if (!ctx->msg_tree ||
+        !(proto_field_is_referenced(ctx->msg_tree, hf_stream_endpoint) ||
+          proto_field_is_referenced(ctx->msg_tree, hf_stream_src) ||
+          proto_field_is_referenced(ctx->msg_tree, hf_stream_dst) ||
+          proto_field_is_referenced(ctx->msg_tree, hf_stream_client) ||
+          proto_field_is_referenced(ctx->msg_tree, hf_stream_server) ||
+          proto_field_is_referenced(ctx->msg_tree, hf_stream_jid) ||
+          proto_field_is_referenced(ctx->msg_tree, hf_stream_transport)))
+        return;
+    client = xmppws_stream_client_name(pinfo->pool, st, PINFO_FD_VISITED(pinfo));
+    server = xmppws_stream_server_name(pinfo->pool, st);
+    proto_item_append_text(it, ", %s " UTF8_LEFT_RIGHT_ARROW " %s", client, server);
+    t = proto_item_add_subtree(it, ett_stream);
+    proto_item_set_generated(proto_tree_add_string(t, hf_stream_transport, tvb, 0, 0, st->transport));
+    proto_item_set_generated(proto_tree_add_string(t, hf_stream_client, tvb, 0, 0,
+                                                   xmppws_stream_client_name(pinfo->pool, st, FALSE)));
+    proto_item_set_generated(proto_tree_add_string(t, hf_stream_server, tvb, 0, 0, server));
+    if (st->bound_jid)
+        proto_item_set_generated(proto_tree_add_string(t, hf_stream_jid, tvb, 0, 0, st->bound_jid));
+    it = proto_tree_add_string(t, hf_stream_endpoint, tvb, 0, 0, client);
+    proto_item_set_hidden(it);
+    it = proto_tree_add_string(t, hf_stream_endpoint, tvb, 0, 0, server);
+    proto_item_set_hidden(it);
+    if (ctx->direction != XMPPWS_DIR_UNKNOWN) {
+        gboolean c2s = ctx->direction == XMPPWS_DIR_C2S;
+        it = proto_tree_add_string(t, hf_stream_src, tvb, 0, 0, c2s ? client : server);
+        proto_item_set_hidden(it);
+        it = proto_tree_add_string(t, hf_stream_dst, tvb, 0, 0, c2s ? server : client);
+        proto_item_set_hidden(it);
+    }
+}
+
+/* First pass: the element's tap record (filled whether or not a listener
+ * is attached) also feeds the stream's health (xmppws.health.*). */
+static void
+feed_health(xmppws_ctx_t *ctx)
+{
+    packet_info *pinfo = ctx->doc.pinfo;
+
+    if (PINFO_FD_VISITED(pinfo))
+        return;
+    if (!ctx->stream->health)
+        ctx->stream->health = xmppws_health_new(xmppws_file_scope(pinfo));
+    xmppws_health_add(ctx->stream->health, ctx->tap, pinfo);
+    ctx->stream->health->last_unit = ctx->msg_index;
+}
+
 static const dispatch_row_t legacy_close_row = {
     XMPPWS_NS_STREAMS, "stream", XMPPWS_KIND_CLOSE, NULL, XMPPWS_DIR_UNKNOWN
 };
@@ -460,12 +592,17 @@ dissect_element(xmppws_ctx_t *ctx, xml_frame_t *el, const dispatch_row_t *row)
         ctx->tap->answers = ctx->rec->answers;
         ctx->tap->request = ctx->rec->request;
     }
+    feed_health(ctx);
     if (!have_tap_listener(xmppws_tap))
         return;
     fs = (frame_state_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME);
     if (fs && fs->taps++ < XMPPWS_MAX_TAPS_PER_FRAME) {
         ctx->tap->stream = ctx->stream->index;
         ctx->tap->stream_ref = ctx->stream;
+        if (!ctx->unit_tapped)
+            ctx->tap->unit_bytes = tvb_reported_length(ctx->doc.tvb);
+        ctx->tap->later_pass = PINFO_FD_VISITED(pinfo);
+        ctx->unit_tapped = TRUE;
         tap_queue_packet(xmppws_tap, pinfo, ctx->tap);
     }
 }
@@ -475,7 +612,7 @@ xmppws_tap_stream_end(packet_info *pinfo, const xmppws_stream_t *stream, guint h
 {
     xmppws_tap_info_t *ti;
 
-    if (!have_tap_listener(xmppws_tap))
+    if (!have_tap_listener(xmppws_tap) && (PINFO_FD_VISITED(pinfo) || !stream->health))
         return;
     ti = wmem_new0(pinfo->pool, xmppws_tap_info_t);
     ti->stream = stream->index;
@@ -484,7 +621,10 @@ xmppws_tap_stream_end(packet_info *pinfo, const xmppws_stream_t *stream, guint h
     ti->end_how = how;
     ti->end_from_server = from_server;
     ti->summary = how == 1 ? "TCP FIN" : how == 2 ? "TCP RST" : "WebSocket Close";
-    tap_queue_packet(xmppws_tap, pinfo, ti);
+    if (!PINFO_FD_VISITED(pinfo) && stream->health)
+        xmppws_health_add(stream->health, ti, pinfo);
+    if (have_tap_listener(xmppws_tap))
+        tap_queue_packet(xmppws_tap, pinfo, ti);
 }
 
 /* The row for element `el`; framing elements in a wrong namespace still get
@@ -579,12 +719,17 @@ dissect_wrapper(xmppws_ctx_t *ctx, xml_frame_t *body, const xmppws_wrap_t *w, co
     } else {
         ctx->tap->stage = XMPPWS_STAGE_CLOSED;   /* a second terminate of one side */
     }
+    feed_health(ctx);
     if (!have_tap_listener(xmppws_tap))
         return;
     fs = (frame_state_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME);
     if (fs && fs->taps++ < XMPPWS_MAX_TAPS_PER_FRAME) {
         ctx->tap->stream = ctx->stream->index;
         ctx->tap->stream_ref = ctx->stream;
+        if (!ctx->unit_tapped)
+            ctx->tap->unit_bytes = tvb_reported_length(ctx->doc.tvb);
+        ctx->tap->later_pass = PINFO_FD_VISITED(pinfo);
+        ctx->unit_tapped = TRUE;
         tap_queue_packet(xmppws_tap, pinfo, ctx->tap);
     }
 }
@@ -596,7 +741,7 @@ xmppws_dissect_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const x
     msg_record_t *rec = NULL;
     xmppws_ctx_t ctx;
     proto_item *ti, *di;
-    xml_frame_t *root, *el, *first = NULL;
+    xml_frame_t *root = NULL, *el, *first = NULL;
     wmem_strbuf_t *summary = wmem_strbuf_new(pinfo->pool, "");
     const xmppws_elrec_t **recs = NULL;   /* first pass: the elements' records */
     gboolean keep = FALSE;                /* first pass: a record of this unit is needed */
@@ -722,6 +867,7 @@ xmppws_dissect_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const x
         recs = wmem_alloc0_array(pinfo->pool, const xmppws_elrec_t *, elements + 1);
     di = proto_tree_add_uint(ctx.msg_tree, hf_direction, tvb, 0, 0, ctx.direction);
     proto_item_set_generated(di);
+    add_stream_items(&ctx);
 
     if (unit->wrapper && wrap.role != XMPPWS_WRAP_TERMINATE)
         dissect_wrapper(&ctx, first, &wrap, rec, recs, &keep);
@@ -788,6 +934,17 @@ xmppws_dissect_unit(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const x
     }
 
 columns:
+    if (ctx.stream)
+        xmppws_health_show(ctx.msg_tree, tvb, pinfo, ctx.stream, msg_index);
+    /* Follow XMPP Stream (xmppws-follow.c): the whole unit, with its tree. */
+    if (ctx.stream && have_tap_listener(follow_tap)) {
+        xmppws_follow_unit_t *fu = wmem_new0(pinfo->pool, xmppws_follow_unit_t);
+        fu->stream = ctx.stream;
+        fu->direction = ctx.direction;
+        fu->tvb = tvb;
+        fu->root = root;
+        tap_queue_packet(follow_tap, pinfo, fu);
+    }
     /* First pass: keep what later passes cannot work out again. */
     if (keep && !rec && !PINFO_FD_VISITED(pinfo)) {
         rec = wmem_new0(xmppws_file_scope(pinfo), msg_record_t);
@@ -822,8 +979,28 @@ xmppws_register_core(int proto, module_t *module)
         { &hf_direction, { "Direction", "xmppws.direction", FT_UINT8, BASE_DEC, VALS(direction_vals), 0x0,
             "1 = client to server, 2 = server to client: from the HTTP upgrade when captured, else inferred "
             "from the first message whose direction RFC 7395/RFC 6120 imply", HFILL } },
+        { &hf_stream, { "Stream", "xmppws.stream", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The XMPP stream this message belongs to, numbered from 0 in the order the capture shows them "
+            "(one WebSocket connection; a BOSH session across its connections): what Follow XMPP Stream uses",
+            HFILL } },
+        { &hf_stream_transport, { "Transport", "xmppws.stream.transport", FT_STRING, BASE_NONE, NULL, 0x0,
+            "ws, wss (RFC 7395), BOSH or BOSH/TLS (XEP-0206)", HFILL } },
+        { &hf_stream_client, { "Client", "xmppws.stream.client", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The client's address and port (a BOSH session's client: its address)", HFILL } },
+        { &hf_stream_server, { "Server", "xmppws.stream.server", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The transport and the server's address and port", HFILL } },
+        { &hf_stream_jid, { "Bound JID", "xmppws.stream.jid", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The full JID the server bound for this stream (RFC 6120 7.6.1): on every message once the "
+            "capture has been read (tshark -2), after the bind on a single pass", HFILL } },
+        { &hf_stream_endpoint, { "Endpoint", "xmppws.stream.endpoint", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Either end of the stream as Statistics > Conversations and Endpoints name it: the bound JID "
+            "(else the client's address) and the server", HFILL } },
+        { &hf_stream_src, { "Source endpoint", "xmppws.stream.src", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The end that sent this message, named as xmppws.stream.endpoint", HFILL } },
+        { &hf_stream_dst, { "Destination endpoint", "xmppws.stream.dst", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The end this message was sent to, named as xmppws.stream.endpoint", HFILL } },
     };
-    static gint *ett[] = { &ett_xmppws };
+    static gint *ett[] = { &ett_xmppws, &ett_stream };
     static ei_register_info ei[] = {
         { &ei_no_element, { "xmppws.no_element", PI_MALFORMED, PI_ERROR,
             "The message holds no XML element; RFC 7395 3.3.3 wants exactly one complete element per message",
@@ -872,5 +1049,7 @@ xmppws_register_core(int proto, module_t *module)
                                    "(the XMPP fields already point at their bytes)",
                                    &pref_show_xml_tree);
     xmppws_tap = register_tap("xmppws");
+    follow_tap = register_tap(XMPPWS_FOLLOW_TAP);
+    register_init_routine(core_init);
 }
 

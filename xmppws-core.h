@@ -105,9 +105,16 @@ typedef struct xmppws_elrec {
  * the stream with xmppws_stream_new() on the first pass. */
 typedef struct xmppws_stream {
     guint32      index;              /* the transport's stable id, shown in taps and statistics */
+    guint32      number;             /* the core's number of the stream, 0, 1, ... in the order the first
+                                      * pass met them: xmppws.stream, Follow, Conversations */
+    const char  *transport;          /* "ws", "wss", "BOSH" or "BOSH/TLS" (static) */
     gboolean     direction_known;
     guint16      server_port;        /* valid when direction_known */
     address      server_addr;
+    guint16      client_port;        /* valid when direction_known (BOSH: the first connection's) */
+    address      client_addr;
+    const char  *bound_jid;          /* the full JID the server bound (RFC 6120 7.6.1), set by the
+                                      * tracking on the first pass; NULL before or without a bind */
     guint32      end_frame;          /* the transport saw the stream's carrier end there (TCP FIN or
                                       * RST, WebSocket Close); 0: not in the capture */
     gboolean     closed;             /* a <close/> was seen (RFC 7395 3.6; the tracking's) */
@@ -116,10 +123,27 @@ typedef struct xmppws_stream {
     const char  *label;              /* how statistics name the stream when it is not one TCP
                                       * connection ("BOSH session 0, sid ..."); NULL: by index */
     struct xmppws_track_stream *track; /* xmppws-tracking.c */
+    struct xmppws_health *health;    /* xmppws-health.c: fed on the first pass, NULL before the first message */
 } xmppws_stream_t;
 
-/* A new stream (file scope) with the transport's id. First pass only. */
-xmppws_stream_t *xmppws_stream_new(packet_info *pinfo, guint32 index);
+/* A new stream (file scope) with the transport's id and its name
+ * (`transport`: "ws", "wss", "BOSH", "BOSH/TLS"; static). First pass only. */
+xmppws_stream_t *xmppws_stream_new(packet_info *pinfo, guint32 index, const char *transport);
+
+/* Streams the first pass has met so far in this file (the next number). */
+guint32 xmppws_stream_count(void);
+
+/* How Conversations, Endpoints and xmppws.stream.endpoint name the two ends
+ * of a stream (strings in `scope`):
+ *   client: the bound full JID on a later pass (when the whole capture has
+ *           been read, so the name is the same for every message of the
+ *           stream), else the client's address ("192.0.2.1:50000"; a BOSH
+ *           session's, which spans connections: "192.0.2.1");
+ *   server: the transport and the server's address ("wss 192.0.2.5:8445").
+ * "?" stands for an address not known (no message said which side is the
+ * server). */
+const char *xmppws_stream_client_name(wmem_allocator_t *scope, const xmppws_stream_t *stream, gboolean final);
+const char *xmppws_stream_server_name(wmem_allocator_t *scope, const xmppws_stream_t *stream);
 
 /* Record that the packet's source is (or is not) the stream's server, e.g.
  * from WebSocket masking (RFC 6455 5.3: clients mask). No-op once known. */
@@ -215,6 +239,12 @@ typedef struct xmppws_tap_info {
     const char          *stanza_error;  /* stanza error condition */
     const xmppws_req_t  *answers;       /* the request this element answers */
     const xmppws_req_t  *request;       /* this element is that request */
+    guint32              unit_bytes;    /* on the first record of each unit (a WebSocket message, a
+                                         * BOSH body) that has one: the unit's length in bytes; 0 on
+                                         * the others (Conversations count messages with it) */
+    gboolean             later_pass;    /* dissected on a later pass (the whole capture has been read:
+                                         * xmppws_stream_client_name()'s `final`); a tap listener
+                                         * cannot tell, epan marks every frame visited before taps run */
     guint                end_how;       /* not an element: the stream's carrier ends here (1 TCP FIN,
                                          * 2 TCP RST, 3 WebSocket Close); 0 for elements */
     gboolean             end_from_server; /* ... sent by the server */
@@ -235,6 +265,7 @@ typedef struct xmppws_ctx {
     guint32          el_index;   /* this element's index in the unit */
     const xmppws_elrec_t *rec;   /* tracking record (read-only: may be shared), NULL if none */
     xmppws_tap_info_t *tap;      /* filled by the handlers, queued after them */
+    gboolean         unit_tapped;/* a record of this unit was queued (it carried unit_bytes) */
 } xmppws_ctx_t;
 
 /* An element handler: adds its element's item under `tree` (the unit's
@@ -242,6 +273,18 @@ typedef struct xmppws_ctx {
  * ctx->info. Must not throw for any input the XML dissector accepted, and
  * must not write stream state (that is the tracking's, first pass only). */
 typedef void (*xmppws_handler_fn)(xmppws_ctx_t *ctx, xml_frame_t *el, proto_tree *tree);
+
+/* What the "xmppws_follow" tap gets for each unit (pinfo->pool): Follow
+ * XMPP Stream (xmppws-follow.c) writes the unit's text from it. */
+typedef struct xmppws_follow_unit {
+    const xmppws_stream_t *stream;
+    xmppws_dir_t           direction;
+    tvbuff_t              *tvb;      /* the unit as dissected (UTF-8; invalid bytes replaced) */
+    xml_frame_t           *root;     /* its element tree (XML_FRAME_ROOT), or NULL when not parsed */
+} xmppws_follow_unit_t;
+
+/* Name of the tap of whole units, for the follower. */
+#define XMPPWS_FOLLOW_TAP "xmppws_follow"
 
 /* Queue an "xmppws" tap record that says the stream's carrier ends in this
  * frame (`how`: 1 TCP FIN, 2 TCP RST, 3 WebSocket Close; from the server

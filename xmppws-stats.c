@@ -36,6 +36,7 @@
 
 #include "xmppws-core.h"
 #include "xmppws-stats.h"
+#include "xmppws-health.h"
 
 /* ---- Names ---------------------------------------------------------------- */
 
@@ -531,25 +532,14 @@ xmppws_srt_packet(void *pss, packet_info *pinfo, epan_dissect_t *edt _U_, const 
 
 /* ---- -z xmppws,health: how each stream lived and ended --------------------------- */
 
-/* What one stream's health report needs, gathered from its tap records. */
+/* One stream's health report: its names and the shared accumulator
+ * (xmppws-health.c), fed with the records this listener gets. */
 typedef struct {
     const xmppws_stream_t *ref;
     guint32   index;
     char     *label;                  /* g_malloc'ed, or NULL */
     char     *client, *server;        /* "addr:port" of the first message with a direction */
-    guint32   messages, first_frame, last_frame;
-    nstime_t  first_ts, last_ts;
-    guint32   close_frame[3];         /* first <close/> (or BOSH terminate) per direction */
-    guint     end_how;                /* the carrier's end: 1 FIN, 2 RST, 3 WebSocket Close */
-    gboolean  end_from_server;
-    guint32   end_frame;
-    guint32   pings[3], answered;     /* XEP-0199 pings sent per direction, and answered */
-    double    rtt_min, rtt_max, rtt_sum;
-    GArray   *pending;                /* guint32: frames of pings not answered (yet) */
-    nstime_t  silence;                /* the longest time between two elements */
-    guint32   silence_from, silence_to;
-    guint32   last_event_frame;       /* the last pubsub event (a notification) */
-    nstime_t  last_event_ts;
+    xmppws_health_t *h;
 } health_t;
 
 typedef struct {
@@ -565,7 +555,7 @@ health_free(gpointer data)
     g_free(h->label);
     g_free(h->client);
     g_free(h->server);
-    g_array_free(h->pending, TRUE);
+    xmppws_health_free(h->h);
     g_free(h);
 }
 
@@ -584,14 +574,12 @@ health_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const 
     health_list_t *l = (health_list_t *)tapdata;
     const xmppws_tap_info_t *ti = (const xmppws_tap_info_t *)p;
     health_t *h = (health_t *)g_hash_table_lookup(l->by_ref, ti->stream_ref);
-    nstime_t delta;
-    guint i;
 
     if (!h) {
         h = g_new0(health_t, 1);
         h->ref = ti->stream_ref;
         h->index = ti->stream;
-        h->pending = g_array_new(FALSE, FALSE, sizeof(guint32));
+        h->h = xmppws_health_new(NULL);
         g_ptr_array_add(l->streams, h);
         g_hash_table_insert(l->by_ref, (gpointer)ti->stream_ref, h);
     }
@@ -599,77 +587,12 @@ health_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const 
         g_free(h->label);
         h->label = g_strdup(ti->stream_ref->label);
     }
-    if (ti->end_how) {
-        if (!h->end_how) {
-            h->end_how = ti->end_how;
-            h->end_from_server = ti->end_from_server;
-            h->end_frame = pinfo->num;
-        }
-        return TAP_PACKET_REDRAW;
-    }
-    if (!h->client && ti->direction != XMPPWS_DIR_UNKNOWN) {
+    if (!ti->end_how && !h->client && ti->direction != XMPPWS_DIR_UNKNOWN) {
         h->client = endpoint_str(pinfo, ti->direction == XMPPWS_DIR_C2S);
         h->server = endpoint_str(pinfo, ti->direction != XMPPWS_DIR_C2S);
     }
-    if (h->messages == 0) {
-        h->first_frame = pinfo->num;
-        h->first_ts = pinfo->abs_ts;
-    } else {
-        nstime_delta(&delta, &pinfo->abs_ts, &h->last_ts);
-        if (nstime_cmp(&delta, &h->silence) > 0) {
-            h->silence = delta;
-            h->silence_from = h->last_frame;
-            h->silence_to = pinfo->num;
-        }
-    }
-    h->messages++;
-    h->last_frame = pinfo->num;
-    h->last_ts = pinfo->abs_ts;
-    if (ti->kind == XMPPWS_KIND_CLOSE && !h->close_frame[ti->direction])
-        h->close_frame[ti->direction] = pinfo->num;
-    if (ti->request && g_strcmp0(ti->request->what, "ping") == 0) {
-        h->pings[ti->direction]++;
-        g_array_append_val(h->pending, ti->request->frame);
-    }
-    if (ti->answers && g_strcmp0(ti->answers->what, "ping") == 0 && tap_response_time(ti, pinfo, &delta)) {
-        double ms = nstime_to_sec(&delta) * 1000.0;
-        h->rtt_min = h->answered ? MIN(h->rtt_min, ms) : ms;
-        h->rtt_max = h->answered ? MAX(h->rtt_max, ms) : ms;
-        h->rtt_sum += ms;
-        h->answered++;
-        for (i = 0; i < h->pending->len; i++) {
-            if (g_array_index(h->pending, guint32, i) == ti->answers->frame) {
-                g_array_remove_index(h->pending, i);
-                break;
-            }
-        }
-    }
-    if (ti->pubsub_action && g_str_has_prefix(ti->pubsub_action, "event")) {
-        h->last_event_frame = pinfo->num;
-        h->last_event_ts = pinfo->abs_ts;
-    }
+    xmppws_health_add(h->h, ti, pinfo);
     return TAP_PACKET_REDRAW;
-}
-
-/* How the stream ended, in words. */
-static char *
-health_end(const health_t *h)
-{
-    static const char *const how[] = { "", "TCP FIN", "TCP RST", "WebSocket Close" };
-    const guint32 c = h->close_frame[XMPPWS_DIR_C2S], s = h->close_frame[XMPPWS_DIR_S2C];
-    char *closes = c && s ? g_strdup_printf("<close/> both ways (frames %u, %u)", MIN(c, s), MAX(c, s))
-                 : c ? g_strdup_printf("<close/> from the client only (frame %u)", c)
-                 : s ? g_strdup_printf("<close/> from the server only (frame %u)", s) : NULL;
-    char *out;
-
-    if (h->end_how)
-        out = g_strdup_printf("%s from the %s (frame %u), %s", how[MIN(h->end_how, 3)],
-                              h->end_from_server ? "server" : "client", h->end_frame,
-                              closes ? closes : "without <close/>: a dropped connection");
-    else
-        out = g_strdup_printf("%s", closes ? closes : "not in the capture (no <close/>, no end of the connection)");
-    g_free(closes);
-    return out;
 }
 
 static void
@@ -683,18 +606,20 @@ health_draw(void *tapdata)
     if (l->streams->len == 0)
         printf("\nNo XMPP streams.\n");
     for (i = 0; i < l->streams->len; i++) {
-        const health_t *h = (const health_t *)g_ptr_array_index(l->streams, i);
+        const health_t *hs = (const health_t *)g_ptr_array_index(l->streams, i);
+        const xmppws_health_t *h = hs->h;
         nstime_t span;
-        char *end = health_end(h);
+        char *end = xmppws_health_end(NULL, h);
+        wmem_list_frame_t *f;
 
         nstime_delta(&span, &h->last_ts, &h->first_ts);
         printf("----------------------------------------------------------------------------------------------------\n");
-        if (h->label)
-            printf("%s", h->label);
+        if (hs->label)
+            printf("%s", hs->label);
         else
-            printf("Connection %u", h->index);
-        if (h->client)
-            printf(": client %s <-> server %s", h->client, h->server);
+            printf("Connection %u", hs->index);
+        if (hs->client)
+            printf(": client %s <-> server %s", hs->client, hs->server);
         printf("\n");
         printf("  messages:          %u, frames %u to %u, %.3f s\n", h->messages, h->first_frame, h->last_frame,
                nstime_to_sec(&span));
@@ -704,10 +629,10 @@ health_draw(void *tapdata)
         if (h->answered)
             printf(", round trip min/avg/max %.3f/%.3f/%.3f ms", h->rtt_min, h->rtt_sum / h->answered, h->rtt_max);
         printf("\n");
-        if (h->pending->len) {
+        if (wmem_list_count(h->pending)) {
             printf("  unanswered pings:  frame");
-            for (j = 0; j < h->pending->len; j++)
-                printf("%s %u", j ? "," : "", g_array_index(h->pending, guint32, j));
+            for (j = 0, f = wmem_list_head(h->pending); f; f = wmem_list_frame_next(f), j++)
+                printf("%s %u", j ? "," : "", GPOINTER_TO_UINT(wmem_list_frame_data(f)));
             printf("\n");
         }
         if (h->messages > 1)
@@ -721,7 +646,7 @@ health_draw(void *tapdata)
         } else {
             printf("  last notification: none\n");
         }
-        g_free(end);
+        wmem_free(NULL, end);
     }
     printf("====================================================================================================\n");
 }

@@ -339,6 +339,7 @@ track_first_pass(xmppws_ctx_t *ctx, xml_frame_t *el)
                     t->stage = XMPPWS_STAGE_ESTABLISHED;
                     t->bind_time = pinfo->abs_ts;
                     t->bound_jid = jid ? wmem_strdup(xmppws_file_scope(pinfo), jid) : NULL;
+                    ctx->stream->bound_jid = t->bound_jid;
                     rec->login = wmem_new0(xmppws_file_scope(pinfo), xmppws_login_t);
                 }
             }

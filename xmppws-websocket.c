@@ -54,7 +54,7 @@ xmppws_ws_conn_get(packet_info *pinfo)
 
     if (!wc) {
         wc = wmem_new0(xmppws_file_scope(pinfo), xmppws_ws_conn_t);
-        wc->stream = xmppws_stream_new(pinfo, conv->conv_index);
+        wc->stream = xmppws_stream_new(pinfo, conv->conv_index, xmppws_over_tls(pinfo) ? "wss" : "ws");
         conversation_add_proto_data(conv, proto_ws_xmpp, wc);
     }
     return wc;

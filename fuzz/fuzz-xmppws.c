@@ -56,6 +56,9 @@
 #include <epan/proto.h>
 #include <epan/column.h>
 #include <epan/column-info.h>
+#include <epan/conversation_table.h>
+#include <epan/follow.h>
+#include <epan/tap.h>
 #include <epan/timestamp.h>
 #include <wiretap/wtap.h>
 #include <wsutil/filesystem.h>
@@ -190,6 +193,61 @@ session_new(void)
     inputs = 0;
 }
 
+/* The second pass runs with taps: Follow XMPP Stream (xmppws-follow.c) and
+ * Conversations/Endpoints (xmppws-conv.c) get every input's units, as when
+ * a user follows a stream or opens the statistics on a hostile capture.
+ * What they gather is dropped after each input. */
+static follow_info_t fuzz_follow;
+static conv_hash_t fuzz_conv, fuzz_endpoints;
+
+static void
+taps_register(void)
+{
+    register_follow_t *follower = get_follow_by_name("XMPP/WS");
+    register_ct_t *table = get_conversation_by_proto_id(proto_get_id_by_filter_name("xmppws"));
+    GString *err;
+
+    if (!follower)
+        follower = get_follow_by_name("xmppws");
+    if (!follower || !table) {
+        fprintf(stderr, "fuzz-xmppws: no xmppws follower or conversation table\n");
+        exit(2);
+    }
+    err = register_tap_listener(get_follow_tap_string(follower), &fuzz_follow, NULL, 0, NULL,
+                                get_follow_tap_handler(follower), NULL, NULL);
+    if (!err)
+        err = register_tap_listener("xmppws", &fuzz_conv, NULL, 0, NULL, get_conversation_packet_func(table), NULL,
+                                    NULL);
+    if (!err)
+        err = register_tap_listener("xmppws", &fuzz_endpoints, NULL, 0, NULL, get_endpoint_packet_func(table), NULL,
+                                    NULL);
+    if (err) {
+        fprintf(stderr, "fuzz-xmppws: %s\n", err->str);
+        exit(2);
+    }
+}
+
+static void
+taps_reset(void)
+{
+    GList *cur;
+
+    /* follow_reset_stream() frees the records and addresses from 4.4 on,
+     * not on 4.0: freed here, for every version */
+    for (cur = fuzz_follow.payload; cur; cur = g_list_next(cur)) {
+        follow_record_t *r = (follow_record_t *)cur->data;
+        g_byte_array_free(r->data, TRUE);
+        g_free(r);
+    }
+    g_list_free(fuzz_follow.payload);
+    fuzz_follow.payload = NULL;
+    free_address(&fuzz_follow.client_ip);
+    free_address(&fuzz_follow.server_ip);
+    follow_reset_stream(&fuzz_follow);
+    reset_conversation_table_data(&fuzz_conv);
+    reset_endpoint_table_data(&fuzz_endpoints);
+}
+
 static void
 session_free(void)
 {
@@ -318,6 +376,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
         exit(2);
     }
     session_new();
+    taps_register();
     return 0;
 }
 
@@ -360,7 +419,7 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
             rec.rec_header.packet_header.caplen = msgs[i].len;
             rec.rec_header.packet_header.len = msgs[i].len;
             xmppws_epan_dissect_run(edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &rec, copies[i], msgs[i].len, &fds[i],
-                                    pass == 2 ? &fuzz_cinfo : NULL);
+                                    pass == 2 ? &fuzz_cinfo : NULL, pass == 2);
             if (pass == 2) {
                 proto_tree_children_foreach(edt->tree, fill_labels, label);
                 epan_dissect_fill_in_columns(edt, FALSE, TRUE);
@@ -373,5 +432,6 @@ LLVMFuzzerTestOneInput(const guint8 *data, size_t size)
         frame_data_destroy(&fds[i]);
         g_free(copies[i]);
     }
+    taps_reset();
     return 0;
 }
