@@ -187,7 +187,7 @@ append_call(wmem_strbuf_t *sb, const rest_call_t *call)
 
 void
 finesse_rest_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const finesse_rest_doc_t *doc,
-                  wmem_strbuf_t *summary, const char **call_name, guint32 *status)
+                  wmem_strbuf_t *summary, const char **call_name, guint32 *status, nstime_t *response_time)
 {
     rest_call_t *call = (rest_call_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_finesse_rest,
                                                          FINESSE_KEY_REST_MSG);
@@ -197,9 +197,12 @@ finesse_rest_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const fin
 
     *call_name = NULL;
     *status = 0;
+    nstime_set_unset(response_time);
     if (!call)
         return;
     request = call->req_frame == pinfo->num;
+    if (!request && call->resp_frame == pinfo->num)
+        nstime_delta(response_time, &pinfo->abs_ts, &call->req_time);
     *call_name = wmem_strdup_printf(pinfo->pool, "%s %s", call->method, call->resource ? call->resource : "?");
     *status = request ? 0 : call->status;
     if (request && !PINFO_FD_VISITED(pinfo) && doc && doc->state) {

@@ -44,9 +44,11 @@ gboolean finesse_rest_claim(packet_info *pinfo, const xmppws_http_message_t *m);
  * for). Adds the finesse.rest.* items under `tree` (the finesse item's
  * subtree) and the expert infos, and appends " REST PUT User 1001 -> READY
  * (reason 10)" or " REST 400" to `summary`. *call receives "PUT User"
- * (pinfo->pool), *status the response's status (0 for the request). */
+ * (pinfo->pool), *status the response's status (0 for the request),
+ * *response_time the time from the request to this response (unset for a
+ * request, or a response whose request is not in the capture). */
 void finesse_rest_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const finesse_rest_doc_t *doc,
-                       wmem_strbuf_t *summary, const char **call, guint32 *status);
+                       wmem_strbuf_t *summary, const char **call, guint32 *status, nstime_t *response_time);
 
 /* The n-th Finesse notification of the frame (n from 0), with its
  * <requestId> (NULL or empty: unsolicited) and what it says: links it to its

@@ -20,6 +20,8 @@
 
 #include <epan/packet.h>
 #include <epan/stats_tree.h>
+#include <epan/srt_table.h>
+#include <wsutil/utf8_entities.h>
 #include <wsutil/str_util.h>
 
 #include "xmppws-xml.h"
@@ -204,11 +206,59 @@ finesse_tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_,
     return TAP_PACKET_REDRAW;
 }
 
-/* Register -z finesse,tree (the "finesse" tap is registered by
- * packet-finesse.c). Called once, from proto_reg_handoff_finesse(). */
+/* ---- -z finesse,srt (Statistics > Service Response Time > Finesse) -------- */
+
+/* The REST calls by method, from the request to its HTTP response; and a
+ * state change's real answer, from the request to the notification that
+ * carries its requestId (Finesse answers 202 at once and publishes the
+ * outcome later). */
+enum { SRT_GET, SRT_PUT, SRT_POST, SRT_DELETE, SRT_OTHER, SRT_NOTIFICATION, SRT_ROWS };
+
+static const char *const srt_row_names[SRT_ROWS] = {
+    "REST GET", "REST PUT", "REST POST", "REST DELETE", "REST other method",
+    "REST request " UTF8_RIGHTWARDS_ARROW " notification"
+};
+
+static void
+finesse_srt_init(struct register_srt *srt _U_, GArray *srt_array)
+{
+    srt_stat_table *table = init_srt_table("Cisco Finesse REST API", NULL, srt_array, SRT_ROWS, "Call", NULL, NULL);
+
+    for (int i = 0; i < SRT_ROWS; i++)
+        init_srt_table_row(table, i, srt_row_names[i]);
+}
+
+static tap_packet_status
+finesse_srt_packet(void *pss, packet_info *pinfo, epan_dissect_t *edt _U_, const void *prv, tap_flags_t flags _U_)
+{
+    srt_data_t *data = (srt_data_t *)pss;
+    const finesse_tap_info_t *ti = (const finesse_tap_info_t *)prv;
+    srt_stat_table *table = g_array_index(data->srt_array, srt_stat_table *, 0);
+    nstime_t request;
+    int row;
+
+    if (ti->rest && ti->has_response_time && ti->rest_call) {
+        row = g_str_has_prefix(ti->rest_call, "GET ") ? SRT_GET : g_str_has_prefix(ti->rest_call, "PUT ") ? SRT_PUT :
+              g_str_has_prefix(ti->rest_call, "POST ") ? SRT_POST :
+              g_str_has_prefix(ti->rest_call, "DELETE ") ? SRT_DELETE : SRT_OTHER;
+        nstime_delta(&request, &pinfo->abs_ts, &ti->response_time);
+    } else if (!ti->rest && ti->has_latency) {
+        row = SRT_NOTIFICATION;
+        nstime_delta(&request, &pinfo->abs_ts, &ti->latency);
+    } else {
+        return TAP_PACKET_DONT_REDRAW;
+    }
+    add_srt_table_data(table, row, &request, pinfo);
+    return TAP_PACKET_REDRAW;
+}
+
+/* Register -z finesse,tree and -z finesse,srt (the "finesse" tap is
+ * registered by packet-finesse.c). Called once, from
+ * proto_reg_handoff_finesse(). */
 void
-finesse_handoff_stats(void)
+finesse_handoff_stats(int proto)
 {
     stats_tree_register_plugin("finesse", "finesse", "Cisco Finesse Notification", 0, finesse_tree_packet,
                                finesse_tree_init, NULL);
+    register_srt_table(proto, "finesse", 1, finesse_srt_packet, finesse_srt_init, NULL);
 }

@@ -560,6 +560,7 @@ struct finesse_ctx {
     gboolean     rest;       /* a REST body (a state, not a change; errors are finesse.rest.error's) */
     const char  *rest_call;  /* REST: "PUT User" (for the tap) */
     guint32      rest_status;/* REST: a response's status */
+    nstime_t     rest_response_time; /* REST: a response's time from its request, or unset */
     gboolean     has_latency;/* a notification linked to its REST request (finesse-rest.c) */
     nstime_t     latency;
 };
@@ -1283,6 +1284,8 @@ queue_tap(finesse_ctx_t *fc, const xmppws_pubsub_payload_t *call)
     ti->rest = fc->rest;
     ti->rest_call = fc->rest_call;
     ti->rest_status = fc->rest_status;
+    ti->has_response_time = fc->rest && !nstime_is_unset(&fc->rest_response_time);
+    ti->response_time = fc->rest_response_time;
     tap_queue_packet(finesse_tap, pinfo, ti);
     return ti;
 }
@@ -1878,7 +1881,8 @@ dissect_finesse_rest(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *
         ENDTRY;
     }
     rest_doc(fc, &doc);
-    finesse_rest_show(tvb, pinfo, fc->tree, has_body ? &doc : NULL, summary, &fc->rest_call, &fc->rest_status);
+    finesse_rest_show(tvb, pinfo, fc->tree, has_body ? &doc : NULL, summary, &fc->rest_call, &fc->rest_status,
+                      &fc->rest_response_time);
     /* a response's document says what it is; a request's is in the REST summary */
     if (has_body && !m->request)
         build_summary(fc, summary);
@@ -1927,5 +1931,5 @@ proto_reg_handoff_finesse(void)
                        "finesse_presence", proto_finesse, HEURISTIC_ENABLE);
     heur_dissector_add(XMPPWS_HTTP_LIST, dissect_finesse_rest, "Cisco Finesse REST API (/finesse/api/)",
                        "finesse_rest", proto_finesse, HEURISTIC_ENABLE);
-    finesse_handoff_stats();
+    finesse_handoff_stats(proto_finesse);
 }

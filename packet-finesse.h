@@ -34,6 +34,8 @@ typedef struct finesse_tap_info {
     gboolean    rest;
     const char *rest_call;         /* "PUT User" */
     guint32     rest_status;       /* a response's status; 0 for a request */
+    gboolean    has_response_time; /* a REST response whose request is in the capture: */
+    nstime_t    response_time;     /* ... the time from the request */
     gboolean    has_latency;       /* a notification linked to its REST request: */
     nstime_t    latency;           /* ... the time from the request */
 } finesse_tap_info_t;

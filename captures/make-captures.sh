@@ -138,6 +138,7 @@ make_one() {
     anomaly-resource-conflict) real_capture anomaly-resource-conflict 60 -- node scenarios/anomaly-resource-conflict.js ;;
     anomaly-missing-node) real_capture anomaly-missing-node 60 "$U" -- node scenarios/anomaly-missing-node.js ;;
     anomaly-malformed-xml) real_capture anomaly-malformed-xml 60 -- node scenarios/anomaly-malformed-xml.js ;;
+    keepalive-pings | keepalive) real_capture keepalive-pings 60 "$U" -- node scenarios/keepalive.js ;;
     anomaly-dropped-socket)
       # The point is an unanswered ping: retry (at most 3 times) if Prosody
       # managed to answer before the RST arrived.
@@ -164,7 +165,7 @@ main() {
   if [[ $# -eq 0 ]]; then
     names=(finesse-login scram-login cisco-doc-login finesse-agent-session
       anomaly-wrong-password anomaly-resource-conflict anomaly-missing-node
-      anomaly-malformed-xml anomaly-dropped-socket)
+      anomaly-malformed-xml anomaly-dropped-socket keepalive-pings)
   elif [[ $1 == bench ]]; then
     names=(bench-10k)
   else

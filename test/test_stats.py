@@ -217,6 +217,17 @@ class Health(unittest.TestCase):
             "  last notification: frame 32, 0.428 s after the first message",
         ])
 
+    def test_answered_pings(self):
+        self.assertEqual(self.health("keepalive-pings.pcapng"), [
+            "Connection N: client 127.0.0.1:41126 <-> server 127.0.0.1:5280",
+            "  messages:          29, frames 8 to 40, 3.326 s",
+            "  ended:             WebSocket Close from the server (frame 40), <close/> both ways (frames 39, 40)",
+            "  pings (XEP-0199):  4 from the client, 0 from the server, 4 answered, round trip min/avg/max "
+            "0.228/0.920/1.827 ms",
+            "  longest silence:   1.003 s (frames 26 to 28)",
+            "  last notification: frame 31, 1.829 s after the first message",
+        ])
+
     def test_bosh_session(self):
         lines = self.health("bosh-prosody-strophe.pcapng", ["-2"])
         self.assertEqual(lines[0], "BOSH session 0, sid e72d3e18-4fbf-45e6-b205-ab5bb7375972: client "
@@ -270,12 +281,57 @@ class ServiceResponseTime(unittest.TestCase):
             self.assertTrue(any(abs(hi - t) < 1e-6 for t in times), name)
             self.assertAlmostEqual(total, avg * calls, places=5)
 
+    def test_pings(self):
+        """A real keepalive session (Prosody answers 4 XEP-0199 pings): the
+        ping row has the round trips the fields show (frames 26, 29, 34, 37)."""
+        rows = self.srt("keepalive-pings.pcapng")
+        rtts = [float(r[0]) for r in fields("keepalive-pings.pcapng", ["xmppws.response_time"],
+                                            "frame.number == 26 || frame.number == 29 || frame.number == 34 || "
+                                            "frame.number == 37", ["-2"])]
+        self.assertEqual(len(rtts), 4)
+        calls, (lo, hi, avg, total) = rows["iq ping"]
+        self.assertEqual(calls, 4)
+        self.assertAlmostEqual(lo, min(rtts), places=6)
+        self.assertAlmostEqual(hi, max(rtts), places=6)
+        self.assertAlmostEqual(total, sum(rtts), places=6)
+        self.assertEqual({k: v[0] for k, v in rows.items()},
+                         {"iq bind": 1, "iq session": 1, "iq pubsub": 1, "iq ping": 4, "iq query": 1,
+                          "SASL auth": 1, "close": 1})
+
     def test_bosh(self):
         """The same requests over BOSH: the BOSH hold times are not in it."""
         rows = self.srt("bosh-prosody-strophe.pcapng")
         self.assertEqual({k: v[0] for k, v in rows.items()},
                          {"iq bind": 1, "iq session": 1, "iq pubsub": 1, "SASL auth": 1})
         self.assertAlmostEqual(rows["SASL auth"][1][0], 0.011297, places=6)
+
+
+class FinesseServiceResponseTime(unittest.TestCase):
+    """-z finesse,srt: REST calls by method (request to HTTP response) and
+    request to notification, against captures/rest/facts.json's frames."""
+
+    def test_rest_notify(self):
+        out = tshark(["-n", "-q", "-r", capture("rest-notify.pcapng"), "-z", "finesse,srt"])
+        rows = {}
+        for line in out.splitlines():
+            parts = line.split()
+            if parts and parts[0].isdigit() and len(parts) >= 7:
+                rows[" ".join(parts[1:-5])] = (int(parts[-5]), [float(x) for x in parts[-4:]])
+        self.assertEqual({k: v[0] for k, v in rows.items()},
+                         {"REST GET": 1, "REST PUT": 5, "REST request \u2192 notification": 3})
+        # the three linked notifications (frames 46, 51, 67): finesse.rest.latency
+        lat = sorted(float(r[0]) for r in fields("rest-notify.pcapng", ["finesse.rest.latency"],
+                                                 "finesse.rest.latency", ["-2"]))
+        self.assertEqual(len(lat), 3)
+        calls, (lo, hi, avg, total) = rows["REST request \u2192 notification"]
+        self.assertAlmostEqual(lo, lat[0], places=6)
+        self.assertAlmostEqual(hi, lat[-1], places=6)
+        self.assertAlmostEqual(hi, 3.015730, places=6)
+        self.assertAlmostEqual(total, sum(lat), places=5)
+        # GET User: request frame 40, response frame 41
+        t = {int(r[0]): float(r[1]) for r in fields("rest-notify.pcapng", ["frame.number", "frame.time_relative"],
+                                                    "frame.number == 40 || frame.number == 41")}
+        self.assertAlmostEqual(rows["REST GET"][1][0], t[41] - t[40], places=6)
 
 
 class Ladder(unittest.TestCase):

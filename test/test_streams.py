@@ -294,6 +294,18 @@ class HealthFields(unittest.TestCase):
         self.assertEqual((row["xmppws.health.silence_from"], row["xmppws.health.silence_to"]), ("38", "40"))
         self.assertEqual(row["xmppws.health.last_notification_in"], "52")
 
+    def test_answered_pings(self):
+        """A real keepalive session: 4 pings answered, round trips as the
+        response times of the answers."""
+        row = fields("keepalive-pings.pcapng", ["frame.number", "xmppws.health.pings_client",
+                                                "xmppws.health.pings_answered", "xmppws.health.ping_unanswered",
+                                                "xmppws.health.ping_rtt_avg", "xmppws.health.ping_rtt_max"],
+                     "xmppws.health", ["-2"])
+        self.assertEqual(len(row), 1)
+        self.assertEqual(row[0][:4], ["40", "4", "4", ""])
+        self.assertAlmostEqual(float(row[0][4]), 0.9200865, places=6)
+        self.assertAlmostEqual(float(row[0][5]), 1.827323, places=6)
+
     def test_one_per_stream_of_the_load_capture(self):
         rows = fields("bench-10k.pcapng", ["xmppws.stream", "xmppws.health.ended"], "xmppws.health", ["-2"])
         self.assertEqual(sorted(int(r[0]) for r in rows), list(range(25)))
