@@ -582,6 +582,7 @@ dissect_element(xmppws_ctx_t *ctx, xml_frame_t *el, const dispatch_row_t *row)
      * stanza's own summary follows. */
     if (wmem_strbuf_get_len(ctx->info_lead) > 0) {
         wmem_strbuf_t *both = wmem_strbuf_new(pinfo->pool, wmem_strbuf_get_str(ctx->info_lead));
+        ctx->tap->payload_summary = wmem_strbuf_get_str(ctx->info_lead);
         wmem_strbuf_append_printf(both, "; %s", wmem_strbuf_get_str(ctx->info));
         ctx->info = both;
     }
@@ -608,7 +609,8 @@ dissect_element(xmppws_ctx_t *ctx, xml_frame_t *el, const dispatch_row_t *row)
 }
 
 void
-xmppws_tap_stream_end(packet_info *pinfo, const xmppws_stream_t *stream, guint how, gboolean from_server)
+xmppws_tap_stream_end(packet_info *pinfo, const xmppws_stream_t *stream, guint how, gboolean from_server,
+                      guint code)
 {
     xmppws_tap_info_t *ti;
 
@@ -620,7 +622,9 @@ xmppws_tap_stream_end(packet_info *pinfo, const xmppws_stream_t *stream, guint h
     ti->direction = from_server ? XMPPWS_DIR_S2C : XMPPWS_DIR_C2S;
     ti->end_how = how;
     ti->end_from_server = from_server;
-    ti->summary = how == 1 ? "TCP FIN" : how == 2 ? "TCP RST" : "WebSocket Close";
+    ti->end_code = code;
+    ti->summary = how == 1 ? "TCP FIN" : how == 2 ? "TCP RST" :
+                  code ? wmem_strdup_printf(pinfo->pool, "WebSocket Close %u", code) : "WebSocket Close";
     if (!PINFO_FD_VISITED(pinfo) && stream->health)
         xmppws_health_add(stream->health, ti, pinfo);
     if (have_tap_listener(xmppws_tap))

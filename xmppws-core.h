@@ -74,6 +74,8 @@ typedef struct xmppws_req {
     nstime_t       resp_delta;   /* response time */
     xmppws_stage_t stage;
     const char    *what;         /* "bind", "session", "pubsub", "auth PLAIN", "close", ... */
+    const char    *detail;       /* a pubsub request's action (XEP-0060: "subscribe", "publish",
+                                  * "items", ...), else NULL */
 } xmppws_req_t;
 
 /* The login summary shown on the bind result and the first presence. */
@@ -248,6 +250,9 @@ typedef struct xmppws_tap_info {
     guint                end_how;       /* not an element: the stream's carrier ends here (1 TCP FIN,
                                          * 2 TCP RST, 3 WebSocket Close); 0 for elements */
     gboolean             end_from_server; /* ... sent by the server */
+    guint                end_code;      /* ... a WebSocket Close's status code (RFC 6455 7.4), 0 if none */
+    const char          *payload_summary; /* what a payload dissector made of the element (Finesse:
+                                         * "Finesse PUT User 1001 LOGOUT (reason 255 ...)"), or NULL */
 } xmppws_tap_info_t;
 
 /* Everything an element handler needs for one top-level element. */
@@ -287,9 +292,12 @@ typedef struct xmppws_follow_unit {
 #define XMPPWS_FOLLOW_TAP "xmppws_follow"
 
 /* Queue an "xmppws" tap record that says the stream's carrier ends in this
- * frame (`how`: 1 TCP FIN, 2 TCP RST, 3 WebSocket Close; from the server
- * or the client): for the statistics' connection health. */
-void xmppws_tap_stream_end(packet_info *pinfo, const xmppws_stream_t *stream, guint how, gboolean from_server);
+ * frame (`how`: 1 TCP FIN, 2 TCP RST, 3 WebSocket Close with status code
+ * `code`, 0 when it has none; from the server or the client), and on the
+ * first pass tell the stream's health: the statistics' and fields'
+ * connection health. */
+void xmppws_tap_stream_end(packet_info *pinfo, const xmppws_stream_t *stream, guint how, gboolean from_server,
+                           guint code);
 
 /* Register the handler of top-level element (ns, local) as `kind`; `dir`
  * is the direction the element implies (RFC 6120 4, 6; UNKNOWN when

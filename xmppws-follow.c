@@ -27,16 +27,21 @@
 /* ---- Escaped XML, unescaped and indented -------------------------------- */
 
 #define INDENT_MAX 32   /* deeper levels are written at this depth */
+#define NEST_MAX   3    /* escaped XML inside escaped XML: levels unescaped */
 
 /* GMarkup callbacks' state: the output and the open elements. */
 typedef struct {
     GString  *out;
     int       base;            /* indentation of the payload's top level */
+    int       nest;            /* 0, or how deep this document is escaped inside another */
     int       depth;
     gboolean  tag_open;        /* "<name attrs" written, ">" or "/>" not yet */
     gboolean  had_child[INDENT_MAX + 1];
     GString  *text;            /* text of the innermost element so far */
 } pretty_t;
+
+static char *pretty_xml(const char *xml, int base, int nest);
+static char *pretty_inner(const pretty_t *p, const char *text);
 
 static void
 pretty_indent(pretty_t *p, int depth)
@@ -92,7 +97,7 @@ static void
 pretty_end(GMarkupParseContext *ctx _U_, const gchar *name, gpointer data, GError **err _U_)
 {
     pretty_t *p = (pretty_t *)data;
-    char *t;
+    char *t, *inner;
 
     p->depth--;
     if (p->had_child[MIN(p->depth, INDENT_MAX)]) {
@@ -101,10 +106,17 @@ pretty_end(GMarkupParseContext *ctx _U_, const gchar *name, gpointer data, GErro
         g_string_append_printf(p->out, "</%s>", name);
         return;
     }
-    /* a leaf: <state>READY</state> on one line, <empty/> */
+    /* a leaf: <state>READY</state> on one line, <empty/>; escaped XML as
+     * a block of its own */
     t = g_strstrip(g_strdup(p->text->str));
     g_string_truncate(p->text, 0);
-    if (*t) {
+    inner = *t ? pretty_inner(p, t) : NULL;
+    if (inner) {
+        g_string_append_printf(p->out, ">%s", inner);
+        pretty_indent(p, p->depth);
+        g_string_append_printf(p->out, "</%s>", name);
+        g_free(inner);
+    } else if (*t) {
         char *esc = g_markup_escape_text(t, -1);
         g_string_append_printf(p->out, ">%s</%s>", esc, name);
         g_free(esc);
@@ -139,10 +151,19 @@ static const GMarkupParser pretty_parser = {
     pretty_start, pretty_end, pretty_textcb, pretty_passthrough, NULL
 };
 
+/* Text that is itself XML (escaped in the document: GMarkup hands it over
+ * unescaped), as a block one level deeper; NULL when it is not. */
+static char *
+pretty_inner(const pretty_t *p, const char *text)
+{
+    return p->nest < NEST_MAX && *text == '<' ? pretty_xml(text, p->base + MIN(p->depth, INDENT_MAX) + 1, p->nest + 1)
+                                              : NULL;
+}
+
 /* `xml` (NUL-terminated) one element per line at indentation `base`, or
  * NULL when GMarkup does not read it as one well-formed document. */
 static char *
-pretty_xml(const char *xml, int base)
+pretty_xml(const char *xml, int base, int nest)
 {
     pretty_t p;
     GMarkupParseContext *ctx;
@@ -152,6 +173,7 @@ pretty_xml(const char *xml, int base)
     p.out = g_string_new(NULL);
     p.text = g_string_new(NULL);
     p.base = base;
+    p.nest = nest;
     ctx = g_markup_parse_context_new(&pretty_parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &p, NULL);
     ok = g_markup_parse_context_parse(ctx, xml, -1, NULL) && g_markup_parse_context_end_parse(ctx, NULL) &&
          p.depth == 0 && p.out->len > 0;
@@ -168,22 +190,49 @@ pretty_xml(const char *xml, int base)
 static char *
 escaped_payload(const guint8 *data, guint len, const xml_frame_t *f, int base)
 {
-    const char *s = (const char *)data + f->start_offset;
+    const char *s, *lead;
     gsize n = (gsize)f->length, ulen;
     char *un, *pretty;
-    const char *lead;
     gboolean ok;
 
-    if (f->start_offset < 0 || f->length <= 0 || (guint)f->start_offset + (guint)f->length > len ||
-        !g_strstr_len(s, (gssize)n, "&lt;"))
+    if (f->start_offset < 0 || f->length <= 0 || (guint)f->start_offset + (guint)f->length > len)
+        return NULL;
+    s = (const char *)data + f->start_offset;
+    if (!g_strstr_len(s, (gssize)n, "&lt;"))
         return NULL;
     un = xmppws_xml_unescape(NULL, s, n, &ulen, &ok);
     lead = un;
     while (g_ascii_isspace(*lead))
         lead++;
-    pretty = ok && *lead == '<' && strlen(un) == ulen ? pretty_xml(un, base) : NULL;
+    pretty = ok && *lead == '<' && strlen(un) == ulen ? pretty_xml(un, base, 1) : NULL;
     wmem_free(NULL, un);
     return pretty;
+}
+
+/* TRUE for the payload of a XEP-0060 item (7.1.2, 8.x: the child of <item/>)
+ * that holds XML: elements, or text with escaped XML in it (Cisco Finesse's
+ * <notification/> carries its <Update/> either way). */
+static gboolean
+item_payload(const guint8 *data, guint len, const xml_frame_t *f)
+{
+    const xml_frame_t *c;
+    const char *parent;
+
+    if (f->type != XML_FRAME_TAG || !f->parent || f->parent->type != XML_FRAME_TAG || !f->parent->name_orig_case)
+        return FALSE;
+    parent = strchr(f->parent->name_orig_case, ':');
+    parent = parent ? parent + 1 : f->parent->name_orig_case;
+    if (strcmp(parent, "item") != 0)
+        return FALSE;
+    for (c = f->first_child; c; c = c->next_sibling) {
+        if (c->type == XML_FRAME_TAG)
+            return TRUE;
+        if (c->type == XML_FRAME_CDATA && c->start_offset >= 0 && c->length > 0 &&
+            (guint)c->start_offset + (guint)c->length <= len &&
+            g_strstr_len((const char *)data + c->start_offset, c->length, "&lt;"))
+            return TRUE;
+    }
+    return FALSE;
 }
 
 char *
@@ -195,6 +244,28 @@ xmppws_follow_text(const guint8 *data, guint len, xml_frame_t *root, gsize *out_
 
     /* Depth first over the tree; text nodes come in document order. */
     while (f) {
+        if (f->start_offset >= 0 && item_payload(data, len, f) && (guint)f->start_offset >= pos && f->length > 0 &&
+            (guint)f->start_offset + (guint)f->length <= len) {
+            /* the payload, and any escaped XML in it, as one block; when
+             * GMarkup cannot read it, its escaped text nodes still can be */
+            char *copy = g_strndup((const char *)data + f->start_offset, (gsize)f->length);
+            char *pretty = strlen(copy) == (gsize)f->length ? pretty_xml(copy, 1, 0) : NULL;
+            g_free(copy);
+            if (pretty) {
+                g_string_append_len(out, (const char *)data + pos, f->start_offset - pos);
+                g_string_append(out, pretty);
+                g_string_append_c(out, '\n');
+                pos = (guint)(f->start_offset + f->length);
+                g_free(pretty);
+                /* its subtree is written: on to what follows it */
+                while (f && !f->next_sibling && f != root)
+                    f = f->parent;
+                if (!f || f == root)
+                    break;
+                f = f->next_sibling;
+                continue;
+            }
+        }
         if (f->type == XML_FRAME_CDATA && (guint)f->start_offset >= pos) {
             char *pretty = escaped_payload(data, len, f, 1);
             if (pretty) {

@@ -22,6 +22,7 @@ static int hf_silence = -1;
 static int hf_silence_from = -1;
 static int hf_silence_to = -1;
 static int hf_last_event = -1;
+static int hf_last_event_summary = -1;
 
 static gint ett_health = -1;
 
@@ -41,6 +42,7 @@ xmppws_health_free(xmppws_health_t *h)
     if (!h)
         return;
     wmem_destroy_list(h->pending);
+    wmem_free(h->scope, h->last_event_summary);
     wmem_free(h->scope, h);
 }
 
@@ -53,6 +55,7 @@ xmppws_health_add(xmppws_health_t *h, const xmppws_tap_info_t *ti, const packet_
         if (!h->end_how) {
             h->end_how = ti->end_how;
             h->end_from_server = ti->end_from_server;
+            h->end_code = ti->end_code;
             h->end_frame = pinfo->num;
         }
         return;
@@ -91,6 +94,8 @@ xmppws_health_add(xmppws_health_t *h, const xmppws_tap_info_t *ti, const packet_
     if (ti->pubsub_action && g_str_has_prefix(ti->pubsub_action, "event")) {
         h->last_event_frame = pinfo->num;
         h->last_event_ts = pinfo->abs_ts;
+        wmem_free(h->scope, h->last_event_summary);
+        h->last_event_summary = ti->payload_summary ? wmem_strdup(h->scope, ti->payload_summary) : NULL;
     }
 }
 
@@ -103,6 +108,10 @@ xmppws_health_end(wmem_allocator_t *scope, const xmppws_health_t *h)
                  : c ? wmem_strdup_printf(scope, "<close/> from the client only (frame %u)", c)
                  : s ? wmem_strdup_printf(scope, "<close/> from the server only (frame %u)", s) : NULL;
 
+    if (h->end_how && h->end_code)
+        return wmem_strdup_printf(scope, "%s %u from the %s (frame %u), %s", how[MIN(h->end_how, 3)], h->end_code,
+                                  h->end_from_server ? "server" : "client", h->end_frame,
+                                  closes ? closes : "without <close/>: a dropped connection");
     if (h->end_how)
         return wmem_strdup_printf(scope, "%s from the %s (frame %u), %s", how[MIN(h->end_how, 3)],
                                   h->end_from_server ? "server" : "client", h->end_frame,
@@ -150,6 +159,8 @@ xmppws_health_show(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const xm
     }
     if (h->last_event_frame)
         proto_item_set_generated(proto_tree_add_uint(t, hf_last_event, tvb, 0, 0, h->last_event_frame));
+    if (h->last_event_summary)
+        proto_item_set_generated(proto_tree_add_string(t, hf_last_event_summary, tvb, 0, 0, h->last_event_summary));
 }
 
 void
@@ -188,6 +199,9 @@ xmppws_register_health(int proto)
             "The message after the longest silence", HFILL } },
         { &hf_last_event, { "Last notification in", "xmppws.health.last_notification_in", FT_FRAMENUM, BASE_NONE,
             NULL, 0x0, "The stream's last pubsub event (XEP-0060 7.1.2: a notification)", HFILL } },
+        { &hf_last_event_summary, { "Last notification", "xmppws.health.last_notification", FT_STRING, BASE_NONE,
+            NULL, 0x0, "What the payload dissector made of the stream's last notification (Cisco Finesse: the "
+            "agent's last state and its reason, e.g. a LOGOUT with a forced-logout reason)", HFILL } },
     };
     static gint *ett[] = { &ett_health };
 

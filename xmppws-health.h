@@ -25,6 +25,7 @@ typedef struct xmppws_health {
     guint32   close_frame[3];         /* first <close/> (or BOSH terminate) per direction */
     guint     end_how;                /* the carrier's end: 1 TCP FIN, 2 TCP RST, 3 WebSocket Close; 0 none */
     gboolean  end_from_server;
+    guint     end_code;               /* the WebSocket Close's status code, 0 if none */
     guint32   end_frame;
     guint32   pings[3], answered;     /* XEP-0199 pings sent per direction, and answered */
     double    rtt_min, rtt_max, rtt_sum;  /* ms */
@@ -33,6 +34,8 @@ typedef struct xmppws_health {
     guint32   silence_from, silence_to;
     guint32   last_event_frame;       /* the last pubsub event (a notification), 0 if none */
     nstime_t  last_event_ts;
+    char     *last_event_summary;     /* in `scope`: what its payload dissector made of it (a Finesse
+                                       * LOGOUT and its reason: a forced logout), or NULL */
 } xmppws_health_t;
 
 /* A new, empty accumulator in `scope` (NULL: free it with xmppws_health_free()). */

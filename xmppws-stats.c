@@ -466,11 +466,12 @@ static stat_tap_ui ladder_ui = {
  * 6.4 SASL <auth/>; RFC 7395 3.6 <close/>), in row order. BOSH hold times
  * are not service times: they are in the tree. */
 enum {
-    SRT_BIND, SRT_SESSION, SRT_PUBSUB, SRT_PING, SRT_QUERY, SRT_VCARD, SRT_OTHER_IQ, SRT_AUTH, SRT_CLOSE, SRT_ROWS
+    SRT_BIND, SRT_SESSION, SRT_SUBSCRIBE, SRT_PUBLISH, SRT_PUBSUB, SRT_PING, SRT_QUERY, SRT_VCARD, SRT_OTHER_IQ,
+    SRT_AUTH, SRT_CLOSE, SRT_ROWS
 };
 static const char *const srt_row_names[SRT_ROWS] = {
-    "iq bind", "iq session", "iq pubsub", "iq ping", "iq query", "iq vCard", "iq (other)",
-    "SASL auth", "close"
+    "iq bind", "iq session", "iq pubsub subscribe", "iq pubsub publish", "iq pubsub (other)", "iq ping",
+    "iq query", "iq vCard", "iq (other)", "SASL auth", "close"
 };
 
 /* The row of the request a response answers, or -1 (not a service time). */
@@ -490,7 +491,8 @@ srt_row(const xmppws_req_t *req)
     if (strcmp(what, "session") == 0)
         return SRT_SESSION;
     if (strcmp(what, "pubsub") == 0)
-        return SRT_PUBSUB;
+        return g_strcmp0(req->detail, "subscribe") == 0 ? SRT_SUBSCRIBE :
+               g_strcmp0(req->detail, "publish") == 0 ? SRT_PUBLISH : SRT_PUBSUB;
     if (strcmp(what, "ping") == 0)
         return SRT_PING;
     if (strcmp(what, "query") == 0)
@@ -641,8 +643,9 @@ health_draw(void *tapdata)
         if (h->last_event_frame) {
             nstime_t rel;
             nstime_delta(&rel, &h->last_event_ts, &h->first_ts);
-            printf("  last notification: frame %u, %.3f s after the first message\n", h->last_event_frame,
-                   nstime_to_sec(&rel));
+            printf("  last notification: frame %u, %.3f s after the first message%s%s\n", h->last_event_frame,
+                   nstime_to_sec(&rel), h->last_event_summary ? ": " : "",
+                   h->last_event_summary ? h->last_event_summary : "");
         } else {
             printf("  last notification: none\n");
         }

@@ -328,6 +328,13 @@ track_first_pass(xmppws_ctx_t *ctx, xml_frame_t *el)
         }
         if (is_request && id) {
             rec->request = new_request(t, pinfo, dir, id, rec->stage, what ? wmem_strdup(xmppws_file_scope(pinfo), what) : "");
+            if (what && strcmp(what, "pubsub") == 0) {
+                /* XEP-0060: the action is the <pubsub/>'s first child */
+                xml_frame_t *ps = xmppws_el_child(doc, el, NULL, "pubsub");
+                xml_frame_t *action = xmppws_el_child(doc, ps, NULL, NULL);
+                if (action && action->name_orig_case)
+                    rec->request->detail = wmem_strdup(xmppws_file_scope(pinfo), action->name_orig_case);
+            }
         } else if (!is_request && id && type) {
             answer_request(t, rec, pinfo, dir, id);
             if (rec->answers) {

@@ -41,6 +41,7 @@ static expert_field ei_dropped = EI_INIT;
 static int hf_tcp_fin = -1;        /* tcp.connection.fin */
 static int hf_tcp_rst = -1;        /* tcp.connection.rst */
 static int hf_ws_close = -1;       /* websocket.payload.close */
+static int hf_ws_close_code = -1;  /* websocket.payload.close.status_code */
 
 static dissector_handle_t end_handle;           /* postdissector */
 static dissector_handle_t port_handle;          /* ws.port, Decode As */
@@ -293,6 +294,17 @@ has_field(proto_tree *tree, int hf)
     return items && items->len > 0;
 }
 
+/* The status code of the frame's WebSocket Close (RFC 6455 7.4), 0 if none. */
+static guint
+close_code(proto_tree *tree)
+{
+    GPtrArray *items = hf_ws_close_code > 0 ? proto_get_finfo_ptr_array(tree, hf_ws_close_code) : NULL;
+
+    if (!items || items->len == 0)
+        return 0;
+    return fvalue_get_uinteger(XMPPWS_FI_VALUE((field_info *)g_ptr_array_index(items, 0))) & 0xffff;
+}
+
 /* Postdissector: a frame where a connection of ours ends (TCP FIN or RST,
  * a WebSocket Close frame) gets xmppws.stream_end, so that the profile's
  * Disconnects button finds the resets of XMPP connections and only those;
@@ -304,7 +316,7 @@ dissect_end(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
     static const char *const how[] = { "", "TCP FIN", "TCP RST", "WebSocket Close" };
     conversation_t *conv;
     xmppws_ws_conn_t *wc;
-    guint kind;
+    guint kind, code = 0;
     proto_item *pi;
 
     if (!PINFO_FD_VISITED(pinfo)) {
@@ -322,9 +334,15 @@ dissect_end(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
             return 0;
         if (!wc->stream->end_frame)
             wc->stream->end_frame = pinfo->num;
-        p_add_proto_data(xmppws_file_scope(pinfo), pinfo, proto_ws_xmpp, XMPPWS_KEY_WS_END, GUINT_TO_POINTER(kind));
+        if (kind == 3)
+            code = close_code(tree);
+        /* kept: the kind, and a Close's status code above it */
+        p_add_proto_data(xmppws_file_scope(pinfo), pinfo, proto_ws_xmpp, XMPPWS_KEY_WS_END,
+                         GUINT_TO_POINTER(kind | code << 8));
     } else {
         kind = GPOINTER_TO_UINT(p_get_proto_data(wmem_file_scope(), pinfo, proto_ws_xmpp, XMPPWS_KEY_WS_END));
+        code = kind >> 8;
+        kind &= 0xff;
         if (!kind)
             return 0;
         conv = find_conversation_pinfo(pinfo, 0);
@@ -334,8 +352,8 @@ dissect_end(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
     }
     /* the statistics' connection health: how the stream's carrier ended */
     if (wc->stream->end_frame == pinfo->num)
-        xmppws_tap_stream_end(pinfo, wc->stream, kind, xmppws_stream_direction(wc->stream, pinfo) ==
-                                                       XMPPWS_DIR_S2C);
+        xmppws_tap_stream_end(pinfo, wc->stream, kind,
+                              xmppws_stream_direction(wc->stream, pinfo) == XMPPWS_DIR_S2C, code);
     if (!tree)
         return 0;
     pi = proto_tree_add_uint_format_value(tree, hf_stream_end, tvb, 0, 0, wc->stream->index, "%u (%s)",
@@ -399,6 +417,9 @@ xmppws_handoff_websocket(void)
         hf_tcp_fin = proto_registrar_get_id_byname("tcp.connection.fin");
         hf_tcp_rst = proto_registrar_get_id_byname("tcp.connection.rst");
         hf_ws_close = proto_registrar_get_id_byname("websocket.payload.close");
+        hf_ws_close_code = proto_registrar_get_id_byname("websocket.payload.close.status_code");
+        if (hf_ws_close_code > 0)
+            g_array_append_val(wanted, hf_ws_close_code);
         if (hf_tcp_fin > 0)
             g_array_append_val(wanted, hf_tcp_fin);
         if (hf_tcp_rst > 0)

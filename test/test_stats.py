@@ -211,21 +211,22 @@ class Health(unittest.TestCase):
         self.assertEqual(self.health("finesse-login.pcapng"), [
             "Connection N: client 127.0.0.1:58280 <-> server 127.0.0.1:5280",
             "  messages:          25, frames 8 to 35, 0.482 s",
-            "  ended:             WebSocket Close from the server (frame 35), <close/> both ways (frames 34, 35)",
+            "  ended:             WebSocket Close 1000 from the server (frame 35), <close/> both ways (frames 34, 35)",
             "  pings (XEP-0199):  0 from the client, 0 from the server, 0 answered",
             "  longest silence:   0.300 s (frames 20 to 22)",
-            "  last notification: frame 32, 0.428 s after the first message",
+            "  last notification: frame 32, 0.428 s after the first message: Finesse PUT User administrator READY",
         ])
 
     def test_answered_pings(self):
         self.assertEqual(self.health("keepalive-pings.pcapng"), [
             "Connection N: client 127.0.0.1:41126 <-> server 127.0.0.1:5280",
             "  messages:          29, frames 8 to 40, 3.326 s",
-            "  ended:             WebSocket Close from the server (frame 40), <close/> both ways (frames 39, 40)",
+            "  ended:             WebSocket Close 1000 from the server (frame 40), <close/> both ways (frames 39, 40)",
             "  pings (XEP-0199):  4 from the client, 0 from the server, 4 answered, round trip min/avg/max "
             "0.228/0.920/1.827 ms",
             "  longest silence:   1.003 s (frames 26 to 28)",
-            "  last notification: frame 31, 1.829 s after the first message",
+            "  last notification: frame 31, 1.829 s after the first message: Finesse PUT User administrator "
+            "NOT_READY (reason 32762 Lunch)",
         ])
 
     def test_bosh_session(self):
@@ -236,7 +237,8 @@ class Health(unittest.TestCase):
             "  ended:             <close/> both ways (frames 56, 58)",
             "  pings (XEP-0199):  0 from the client, 0 from the server, 0 answered",
             "  longest silence:   5.005 s (frames 38 to 40)",
-            "  last notification: frame 52, 14.478 s after the first message",
+            "  last notification: frame 52, 14.478 s after the first message: Finesse PUT User administrator "
+            "LOGOUT (reason 32760 End of shift)",
         ])
 
     def test_ladder_last_line(self):
@@ -272,7 +274,8 @@ class ServiceResponseTime(unittest.TestCase):
     def test_login(self):
         rows = self.srt("finesse-login.pcapng")
         self.assertEqual({k: v[0] for k, v in rows.items()},
-                         {"iq bind": 1, "iq session": 1, "iq pubsub": 2, "iq query": 1, "SASL auth": 1, "close": 1})
+                         {"iq bind": 1, "iq session": 1, "iq pubsub subscribe": 2, "iq query": 1, "SASL auth": 1,
+                          "close": 1})
         times = [float(t) for r in fields("finesse-login.pcapng", ["xmppws.response_time"], "xmppws.response_time",
                                            ["-2"]) for t in r[0].split("|")]
         # min and max of every row are response times the fields show (microseconds in the table)
@@ -280,6 +283,14 @@ class ServiceResponseTime(unittest.TestCase):
             self.assertTrue(any(abs(lo - t) < 1e-6 for t in times), name)
             self.assertTrue(any(abs(hi - t) < 1e-6 for t in times), name)
             self.assertAlmostEqual(total, avg * calls, places=5)
+
+    def test_load_capture(self):
+        """25 real agents: each binds, opens a session, subscribes to its
+        User and Team nodes, authenticates and closes once."""
+        rows = self.srt("bench-10k.pcapng")
+        self.assertEqual({k: v[0] for k, v in rows.items()},
+                         {"iq bind": 25, "iq session": 25, "iq pubsub subscribe": 50, "iq query": 1,
+                          "SASL auth": 25, "close": 25})
 
     def test_pings(self):
         """A real keepalive session (Prosody answers 4 XEP-0199 pings): the
@@ -295,14 +306,14 @@ class ServiceResponseTime(unittest.TestCase):
         self.assertAlmostEqual(hi, max(rtts), places=6)
         self.assertAlmostEqual(total, sum(rtts), places=6)
         self.assertEqual({k: v[0] for k, v in rows.items()},
-                         {"iq bind": 1, "iq session": 1, "iq pubsub": 1, "iq ping": 4, "iq query": 1,
+                         {"iq bind": 1, "iq session": 1, "iq pubsub subscribe": 1, "iq ping": 4, "iq query": 1,
                           "SASL auth": 1, "close": 1})
 
     def test_bosh(self):
         """The same requests over BOSH: the BOSH hold times are not in it."""
         rows = self.srt("bosh-prosody-strophe.pcapng")
         self.assertEqual({k: v[0] for k, v in rows.items()},
-                         {"iq bind": 1, "iq session": 1, "iq pubsub": 1, "SASL auth": 1})
+                         {"iq bind": 1, "iq session": 1, "iq pubsub subscribe": 1, "SASL auth": 1})
         self.assertAlmostEqual(rows["SASL auth"][1][0], 0.011297, places=6)
 
 
@@ -342,7 +353,7 @@ class Ladder(unittest.TestCase):
                               r"25 messages, first in frame 8\n")
         rows = ladder_rows(out)
         # 25 elements, then the connection's end (issue 17: the ladder's last line)
-        self.assertEqual(rows[-1][3], "connection ends: WebSocket Close from the server")
+        self.assertEqual(rows[-1][3], "connection ends: WebSocket Close 1000 from the server")
         rows = rows[:-1]
         self.assertEqual(len(rows), 25)
         self.assertEqual([r[0] for r in rows], sorted(r[0] for r in rows))

@@ -142,20 +142,34 @@ class Follow(unittest.TestCase):
 
     def test_finesse_payload_unescaped(self):
         """The <Update/> escaped in each notification is shown as XML, one
-        element per line, indented; its values are the finesse.* fields'."""
+        element per line, indented under its <notification/>; its values
+        are the finesse.* fields'."""
         _, records = follow("finesse-login.pcapng", 0)
         text = "".join(t for _, t in records)
-        self.assertNotIn("&lt;Update&gt;", text)
+        self.assertNotIn("&lt;", text)
         notifications = [t for _, t in records if "<notification" in t]
         states = fields("finesse-login.pcapng", ["finesse.user.state"], "finesse.user.state", ["-2"])
         self.assertEqual(len(notifications), len(states))
         for t, (state,) in zip(notifications, states):
             lines = t.splitlines()
-            self.assertIn("  <Update>", lines)
-            self.assertIn("  </Update>", lines)
-            self.assertIn("        <state>%s</state>" % state, lines)
-            self.assertTrue(lines[0].endswith("<notification xmlns='http://jabber.org/protocol/pubsub'>"))
-            self.assertEqual(lines[-1], "</notification></item></items></event></message>")
+            self.assertTrue(lines[0].endswith("<item id='finesse-0000%d'>" % (notifications.index(t) + 1)))
+            self.assertEqual(lines[1], '  <notification xmlns="http://jabber.org/protocol/pubsub">')
+            self.assertEqual(lines[2], "    <Update>")
+            self.assertIn("          <state>%s</state>" % state, lines)
+            self.assertEqual(lines[-3:], ["    </Update>", "  </notification>", "</item></items></event></message>"])
+
+    def test_three_escaping_forms_alike(self):
+        """Finesse sends its <Update/> escaped, literal with an escaped
+        <data/>, or literal (finesse-escaping.pcapng, synthetic, frames 14-16):
+        Follow shows the three alike; a payload that is not well-formed once
+        unescaped stays as sent."""
+        _, records = follow("finesse-escaping.pcapng", 0)
+        notifications = [t.splitlines() for _, t in records if "<notification" in t]
+        self.assertEqual(len(notifications), 20)
+        self.assertEqual(notifications[0][1:], notifications[1][1:])
+        self.assertEqual(notifications[0][1:], notifications[2][1:])
+        self.assertEqual(notifications[0][2], "    <Update>")
+        self.assertEqual(sum(1 for n in notifications if any("&lt;" in l for l in n)), 2)
 
     def test_plain_messages_as_sent(self):
         """A unit without escaped XML is its bytes, unchanged, and a
@@ -251,7 +265,8 @@ class HealthFields(unittest.TestCase):
     NAMES = ["frame.number", "xmppws.health.messages", "xmppws.health.ended", "xmppws.health.end_in",
              "xmppws.health.pings_client", "xmppws.health.pings_server", "xmppws.health.pings_answered",
              "xmppws.health.ping_unanswered", "xmppws.health.silence_from", "xmppws.health.silence_to",
-             "xmppws.health.last_notification_in", "xmppws.health.longest_silence", "xmppws.health.duration"]
+             "xmppws.health.last_notification_in", "xmppws.health.longest_silence", "xmppws.health.duration",
+             "xmppws.health.last_notification"]
 
     def health(self, cap):
         rows = fields(cap, self.NAMES, "xmppws.health", ["-2"])
@@ -276,6 +291,7 @@ class HealthFields(unittest.TestCase):
             "xmppws.health.last_notification_in": "",
             "xmppws.health.longest_silence": "0.298",
             "xmppws.health.duration": "0.315",
+            "xmppws.health.last_notification": "",
         })
 
     def test_clean_login(self):
@@ -283,7 +299,8 @@ class HealthFields(unittest.TestCase):
         self.assertEqual(row["frame.number"], "35")
         self.assertEqual(row["xmppws.health.messages"], "25")
         self.assertEqual(row["xmppws.health.ended"],
-                         "WebSocket Close from the server (frame 35), <close/> both ways (frames 34, 35)")
+                         "WebSocket Close 1000 from the server (frame 35), <close/> both ways (frames 34, 35)")
+        self.assertEqual(row["xmppws.health.last_notification"], "Finesse PUT User administrator READY")
         self.assertEqual(row["xmppws.health.last_notification_in"], "32")
         self.assertEqual(row["xmppws.health.ping_unanswered"], "")
 
@@ -293,6 +310,9 @@ class HealthFields(unittest.TestCase):
         self.assertEqual(row["xmppws.health.end_in"], "")
         self.assertEqual((row["xmppws.health.silence_from"], row["xmppws.health.silence_to"]), ("38", "40"))
         self.assertEqual(row["xmppws.health.last_notification_in"], "52")
+        # the agent logged out: the last notification says so, with its reason
+        self.assertEqual(row["xmppws.health.last_notification"],
+                         "Finesse PUT User administrator LOGOUT (reason 32760 End of shift)")
 
     def test_answered_pings(self):
         """A real keepalive session: 4 pings answered, round trips as the

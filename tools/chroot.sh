@@ -30,8 +30,8 @@ umounts() {
 # run DIR TOP SCRIPT ARGS...: run TOP's SCRIPT (a path relative to TOP)
 # with bash inside the chroot DIR, TOP being seen there at a path of this
 # run's own (another checkout may be mounted by an earlier or parallel
-# run); mounts what is missing first and undoes only that afterwards.
-# Inside, FINESSE_XMPP_IN_CHROOT=1 and FINESSE_XMPP_HOST_TOP=TOP. Returns
+# run); mounts what is missing first and undoes only that afterwards,
+# unless another run is still inside. Inside, FINESSE_XMPP_IN_CHROOT=1 and FINESSE_XMPP_HOST_TOP=TOP. Returns
 # the script's status.
 run() {
   local dir=$1 top=$2 script=$3 mounted mnt status=0
@@ -44,7 +44,13 @@ run() {
     FINESSE_XMPP_IN_CHROOT=1 FINESSE_XMPP_HOST_TOP="$top" bash "$mnt/$script" "$@" || status=$?
   umount "$dir$mnt" || umount -l "$dir$mnt"
   rmdir "$dir$mnt"
-  umounts "$dir" ${mounted:-none}
+  # Another run still inside (its source is mounted there) uses the mounts
+  # this run made: leave them to it rather than pull /proc from under it.
+  if compgen -G "$dir/finesse-xmpp-src-*" >/dev/null; then
+    echo "tools/chroot.sh: another run is inside $dir: its /proc and /dev stay mounted" >&2
+  else
+    umounts "$dir" ${mounted:-none}
+  fi
   return "$status"
 }
 case "${1:-}" in

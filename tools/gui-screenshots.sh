@@ -11,10 +11,13 @@
 #   auth-details.png          the SASL PLAIN <auth/> frame, XMPP subtree expanded
 #   bind-details.png          the bind result with the login summary
 #   finesse-event-details.png the first Finesse User notification
+#   health-details.png        the stream's last message on anomaly-dropped-socket,
+#                             with its Stream health subtree (how the stream ended)
 #   statistics.png            Statistics > XMPP over WebSocket (when -z xmppws,tree is registered)
 #   conversations.png         Statistics > Conversations, the XMPP/WS tab
 #   endpoints.png             Statistics > Endpoints, the XMPP/WS tab
 #   srt.png                   Statistics > Service Response Time > XMPP/WS
+#   finesse-srt.png           Statistics > Service Response Time > Finesse on rest-notify
 #   expert-info.png           Analyze > Expert Information on anomaly-dropped-socket
 #   follow-stream.png         Analyze > Follow > XMPP/WS Stream (Wireshark 4.2 and
 #                             later; 4.0's Follow menu is a fixed list without it)
@@ -41,7 +44,7 @@ out=${1:-$top/docs/images}
 plugins=${XMPPWS_PLUGIN_DIR:-$top/build/plugins}
 captures=${XMPPWS_CAPTURES:-$top/captures}
 root=${XMPPWS_CHROOT:-}
-shots=${XMPPWS_SHOTS:-login-packet-list auth-details bind-details finesse-event-details statistics conversations endpoints srt expert-info follow-stream}
+shots=${XMPPWS_SHOTS:-login-packet-list auth-details bind-details finesse-event-details health-details statistics conversations endpoints srt finesse-srt expert-info follow-stream}
 width=1400
 height=1000
 
@@ -267,6 +270,28 @@ if want finesse-event-details; then
   stop_gui
 fi
 
+# The "Stream health" subtree is on the stream's last message, shown once
+# the whole file has been read (tshark: two passes, -2; the GUI: when a
+# packet is selected after loading).
+if want health-details && [ -f "$scratch/captures/anomaly-dropped-socket.pcapng" ]; then
+  dropped=anomaly-dropped-socket.pcapng
+  last=$(cd "$scratch" && "${as_user[@]}" "${user_env[@]}" tshark -n -2 -r "$inside/captures/$dropped" \
+      -Y xmppws.health -T fields -e frame.number | head -n 1)
+  [ -n "$last" ] || die "no xmppws.health in $dropped"
+  log "stream health details ($dropped frame $last)"
+  # a short packet list: the expanded XMPP item, expert infos and health
+  # subtree fill the details pane
+  start_gui $dropped 165 -g "$last"
+  expand_xmpp
+  # the selected row is half under the list's scroll bar: one wheel step
+  # down over the packet list (the focus stays in the details) shows it
+  # and the frames after it, up to the RST
+  xdotool mousemove --window "$win" $((width / 2)) 150 click 5
+  sleep 0.5
+  save "$win" "$out/health-details.png"
+  stop_gui
+fi
+
 stats=$(cd "$scratch" && "${as_user[@]}" "${user_env[@]}" tshark -z help 2>&1 || true)
 if want statistics; then
   if grep -qx ' *xmppws,tree' <<<"$stats"; then
@@ -328,6 +353,37 @@ if want srt; then
     stop_gui
   else
     log "-z xmppws,srt is not registered: no srt.png"
+  fi
+fi
+
+# Statistics > Service Response Time > Finesse: the submenu is in
+# alphabetical order, Finesse the 6th item on 4.0 (after AFP, CAMEL,
+# DCE-RPC, Diameter, FC). Other releases may list more tables before it: a
+# dialog of another table is closed (Escape) and the neighbouring items tried.
+if want finesse-srt && [ -f "$scratch/captures/rest-notify.pcapng" ]; then
+  if grep -qx ' *finesse,srt' <<<"$stats"; then
+    log "Statistics > Service Response Time > Finesse (rest-notify)"
+    start_gui rest-notify.pcapng 400
+    dlg=""
+    for down in 5 6 4 7 3 8 9; do
+      # shellcheck disable=SC2046
+      menu s r $(printf 'Down %.0s' $(seq "$down")) Return
+      d=$(timeout 20 xdotool search --sync --onlyvisible --name "Service Response Time" | head -n 1) || true
+      [ -n "$d" ] || die "no Service Response Time dialog opened: $(tail -n 5 "$scratch/wireshark.log")"
+      case $(xdotool getwindowname "$d") in
+        *"Finesse Service Response Time"*) dlg=$d; break ;;
+      esac
+      log "item $((down + 1)) is $(xdotool getwindowname "$d"): closing it"
+      xdotool windowfocus --sync "$d" key Escape
+      sleep 1
+    done
+    [ -n "$dlg" ] || die "no Finesse item found in Statistics > Service Response Time"
+    xdotool windowmove "$dlg" 0 0 windowsize "$dlg" 900 260
+    sleep 2
+    save "$dlg" "$out/finesse-srt.png"
+    stop_gui
+  else
+    log "-z finesse,srt is not registered: no finesse-srt.png"
   fi
 fi
 
