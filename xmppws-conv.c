@@ -41,36 +41,38 @@ endpoint_filter_type(endpoint_item_t *endpoint _U_, conv_filter_type_e filter)
 
 static et_dissector_info_t endpoint_info = { &endpoint_filter_type };
 
-/* The unit's stream and its two ends as addresses (pinfo->pool); FALSE
- * for every record but a unit's first. */
+/* The unit's two ends as addresses (pinfo->pool) and whether the client
+ * sent it; FALSE for every record but a unit's first. Notes the tap's
+ * flags in `hash`, as every table's packet function must. */
 static gboolean
-unit_ends(packet_info *pinfo, const xmppws_tap_info_t *ti, address *client, address *server)
+unit_ends(conv_hash_t *hash, tap_flags_t flags, packet_info *pinfo, const xmppws_tap_info_t *ti,
+          address *client, address *server, gboolean *c2s)
 {
     const char *c, *s;
 
+    hash->flags = flags;
     if (!ti->unit_bytes || !ti->stream_ref)
         return FALSE;
     c = xmppws_stream_client_name(pinfo->pool, ti->stream_ref, ti->later_pass);
     s = xmppws_stream_server_name(pinfo->pool, ti->stream_ref);
     set_address(client, AT_STRINGZ, (int)strlen(c) + 1, c);
     set_address(server, AT_STRINGZ, (int)strlen(s) + 1, s);
+    *c2s = ti->direction != XMPPWS_DIR_S2C;
     return TRUE;
 }
 
 static tap_packet_status
 conv_packet(void *pct, packet_info *pinfo, epan_dissect_t *edt _U_, const void *vip, tap_flags_t flags)
 {
-    conv_hash_t *hash = (conv_hash_t *)pct;
     const xmppws_tap_info_t *ti = (const xmppws_tap_info_t *)vip;
     address client, server;
-    gboolean c2s = ti->direction != XMPPWS_DIR_S2C;
+    gboolean c2s;
 
-    hash->flags = flags;
-    if (!unit_ends(pinfo, ti, &client, &server))
+    if (!unit_ends((conv_hash_t *)pct, flags, pinfo, ti, &client, &server, &c2s))
         return TAP_PACKET_DONT_REDRAW;
     /* No ports (hide_ports): column A is the sender of the stream's first
      * message, as for TCP; the client, unless the capture starts mid-stream. */
-    add_conversation_table_data_with_conv_id(hash, c2s ? &client : &server, c2s ? &server : &client,
+    add_conversation_table_data_with_conv_id((conv_hash_t *)pct, c2s ? &client : &server, c2s ? &server : &client,
                                              0, 0, (conv_id_t)ti->stream_ref->number, 1,
                                              (int)ti->unit_bytes, &pinfo->rel_ts, &pinfo->abs_ts, &conv_info,
                                              CONVERSATION_NONE);
@@ -80,16 +82,16 @@ conv_packet(void *pct, packet_info *pinfo, epan_dissect_t *edt _U_, const void *
 static tap_packet_status
 endpoint_packet(void *pit, packet_info *pinfo, epan_dissect_t *edt _U_, const void *vip, tap_flags_t flags)
 {
-    conv_hash_t *hash = (conv_hash_t *)pit;
     const xmppws_tap_info_t *ti = (const xmppws_tap_info_t *)vip;
     address client, server;
-    gboolean c2s = ti->direction != XMPPWS_DIR_S2C;
+    gboolean c2s;
 
-    hash->flags = flags;
-    if (!unit_ends(pinfo, ti, &client, &server))
+    if (!unit_ends((conv_hash_t *)pit, flags, pinfo, ti, &client, &server, &c2s))
         return TAP_PACKET_DONT_REDRAW;
-    add_endpoint_table_data(hash, &client, 0, c2s, 1, (int)ti->unit_bytes, &endpoint_info, ENDPOINT_NONE);
-    add_endpoint_table_data(hash, &server, 0, !c2s, 1, (int)ti->unit_bytes, &endpoint_info, ENDPOINT_NONE);
+    add_endpoint_table_data((conv_hash_t *)pit, &client, 0, c2s, 1, (int)ti->unit_bytes, &endpoint_info,
+                            ENDPOINT_NONE);
+    add_endpoint_table_data((conv_hash_t *)pit, &server, 0, !c2s, 1, (int)ti->unit_bytes, &endpoint_info,
+                            ENDPOINT_NONE);
     return TAP_PACKET_REDRAW;
 }
 

@@ -492,8 +492,10 @@ add_stream_items(xmppws_ctx_t *ctx)
     proto_item_append_text(it, ", %s " UTF8_LEFT_RIGHT_ARROW " %s", client, server);
     t = proto_item_add_subtree(it, ett_stream);
     proto_item_set_generated(proto_tree_add_string(t, hf_stream_transport, tvb, 0, 0, st->transport));
+    /* the client's address (the name is the JID once the capture has been read) */
     proto_item_set_generated(proto_tree_add_string(t, hf_stream_client, tvb, 0, 0,
-                                                   xmppws_stream_client_name(pinfo->pool, st, FALSE)));
+                                                   PINFO_FD_VISITED(pinfo) && st->bound_jid
+                                                       ? xmppws_stream_client_name(pinfo->pool, st, FALSE) : client));
     proto_item_set_generated(proto_tree_add_string(t, hf_stream_server, tvb, 0, 0, server));
     if (st->bound_jid)
         proto_item_set_generated(proto_tree_add_string(t, hf_stream_jid, tvb, 0, 0, st->bound_jid));
@@ -510,19 +512,34 @@ add_stream_items(xmppws_ctx_t *ctx)
     }
 }
 
-/* First pass: the element's tap record (filled whether or not a listener
- * is attached) also feeds the stream's health (xmppws.health.*). */
+/* The element's tap record is complete (it is filled whether or not a
+ * listener is attached): on the first pass it feeds the stream's health
+ * (xmppws.health.*); when a listener is attached it is queued, the unit's
+ * first record with the unit's length (Conversations). */
 static void
-feed_health(xmppws_ctx_t *ctx)
+finish_tap(xmppws_ctx_t *ctx)
 {
     packet_info *pinfo = ctx->doc.pinfo;
+    frame_state_t *fs;
 
-    if (PINFO_FD_VISITED(pinfo))
+    if (!PINFO_FD_VISITED(pinfo)) {
+        if (!ctx->stream->health)
+            ctx->stream->health = xmppws_health_new(xmppws_file_scope(pinfo));
+        xmppws_health_add(ctx->stream->health, ctx->tap, pinfo);
+        ctx->stream->health->last_unit = ctx->msg_index;
+    }
+    if (!have_tap_listener(xmppws_tap))
         return;
-    if (!ctx->stream->health)
-        ctx->stream->health = xmppws_health_new(xmppws_file_scope(pinfo));
-    xmppws_health_add(ctx->stream->health, ctx->tap, pinfo);
-    ctx->stream->health->last_unit = ctx->msg_index;
+    fs = (frame_state_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME);
+    if (fs && fs->taps++ < XMPPWS_MAX_TAPS_PER_FRAME) {
+        ctx->tap->stream = ctx->stream->index;
+        ctx->tap->stream_ref = ctx->stream;
+        if (!ctx->unit_tapped)
+            ctx->tap->unit_bytes = tvb_reported_length(ctx->doc.tvb);
+        ctx->tap->later_pass = PINFO_FD_VISITED(pinfo);
+        ctx->unit_tapped = TRUE;
+        tap_queue_packet(xmppws_tap, pinfo, ctx->tap);
+    }
 }
 
 static const dispatch_row_t legacy_close_row = {
@@ -534,7 +551,6 @@ dissect_element(xmppws_ctx_t *ctx, xml_frame_t *el, const dispatch_row_t *row)
 {
     tvbuff_t *tvb = ctx->doc.tvb;
     packet_info *pinfo = ctx->doc.pinfo;
-    frame_state_t *fs;
 
     ctx->kind = row ? row->kind : XMPPWS_KIND_OTHER;
     /* Handlers note what the tap wants in ctx->tap; it is queued (and its
@@ -593,19 +609,7 @@ dissect_element(xmppws_ctx_t *ctx, xml_frame_t *el, const dispatch_row_t *row)
         ctx->tap->answers = ctx->rec->answers;
         ctx->tap->request = ctx->rec->request;
     }
-    feed_health(ctx);
-    if (!have_tap_listener(xmppws_tap))
-        return;
-    fs = (frame_state_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME);
-    if (fs && fs->taps++ < XMPPWS_MAX_TAPS_PER_FRAME) {
-        ctx->tap->stream = ctx->stream->index;
-        ctx->tap->stream_ref = ctx->stream;
-        if (!ctx->unit_tapped)
-            ctx->tap->unit_bytes = tvb_reported_length(ctx->doc.tvb);
-        ctx->tap->later_pass = PINFO_FD_VISITED(pinfo);
-        ctx->unit_tapped = TRUE;
-        tap_queue_packet(xmppws_tap, pinfo, ctx->tap);
-    }
+    finish_tap(ctx);
 }
 
 void
@@ -689,7 +693,6 @@ dissect_wrapper(xmppws_ctx_t *ctx, xml_frame_t *body, const xmppws_wrap_t *w, co
 {
     packet_info *pinfo = ctx->doc.pinfo;
     proto_tree *saved = ctx->msg_tree;
-    frame_state_t *fs;
 
     switch (w->role) {
     case XMPPWS_WRAP_OPEN:
@@ -723,19 +726,7 @@ dissect_wrapper(xmppws_ctx_t *ctx, xml_frame_t *body, const xmppws_wrap_t *w, co
     } else {
         ctx->tap->stage = XMPPWS_STAGE_CLOSED;   /* a second terminate of one side */
     }
-    feed_health(ctx);
-    if (!have_tap_listener(xmppws_tap))
-        return;
-    fs = (frame_state_t *)p_get_proto_data(pinfo->pool, pinfo, proto_xmppws, XMPPWS_KEY_FRAME);
-    if (fs && fs->taps++ < XMPPWS_MAX_TAPS_PER_FRAME) {
-        ctx->tap->stream = ctx->stream->index;
-        ctx->tap->stream_ref = ctx->stream;
-        if (!ctx->unit_tapped)
-            ctx->tap->unit_bytes = tvb_reported_length(ctx->doc.tvb);
-        ctx->tap->later_pass = PINFO_FD_VISITED(pinfo);
-        ctx->unit_tapped = TRUE;
-        tap_queue_packet(xmppws_tap, pinfo, ctx->tap);
-    }
+    finish_tap(ctx);
 }
 
 int

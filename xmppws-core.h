@@ -142,8 +142,8 @@ guint32 xmppws_stream_count(void);
  *           stream), else the client's address ("192.0.2.1:50000"; a BOSH
  *           session's, which spans connections: "192.0.2.1");
  *   server: the transport and the server's address ("wss 192.0.2.5:8445").
- * "?" stands for an address not known (no message said which side is the
- * server). */
+ * "?" (a static string) stands for an address not known (no message said
+ * which side is the server). */
 const char *xmppws_stream_client_name(wmem_allocator_t *scope, const xmppws_stream_t *stream, gboolean final);
 const char *xmppws_stream_server_name(wmem_allocator_t *scope, const xmppws_stream_t *stream);
 

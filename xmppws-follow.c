@@ -40,7 +40,7 @@ typedef struct {
     GString  *text;            /* text of the innermost element so far */
 } pretty_t;
 
-static char *pretty_xml(const char *xml, int base, int nest);
+static char *pretty_xml(const char *xml, gsize len, int base, int nest);
 static char *pretty_inner(const pretty_t *p, const char *text);
 
 static void
@@ -156,26 +156,29 @@ static const GMarkupParser pretty_parser = {
 static char *
 pretty_inner(const pretty_t *p, const char *text)
 {
-    return p->nest < NEST_MAX && *text == '<' ? pretty_xml(text, p->base + MIN(p->depth, INDENT_MAX) + 1, p->nest + 1)
-                                              : NULL;
+    return p->nest < NEST_MAX && *text == '<'
+               ? pretty_xml(text, strlen(text), p->base + MIN(p->depth, INDENT_MAX) + 1, p->nest + 1) : NULL;
 }
 
-/* `xml` (NUL-terminated) one element per line at indentation `base`, or
- * NULL when GMarkup does not read it as one well-formed document. */
+/* The `len` bytes of XML at `xml` one element per line at indentation
+ * `base`, or NULL when GMarkup does not read them as one well-formed
+ * document (or they hold a NUL, which XML 1.0 does not allow). */
 static char *
-pretty_xml(const char *xml, int base, int nest)
+pretty_xml(const char *xml, gsize len, int base, int nest)
 {
     pretty_t p;
     GMarkupParseContext *ctx;
     gboolean ok;
 
+    if (memchr(xml, '\0', len))
+        return NULL;
     memset(&p, 0, sizeof p);
     p.out = g_string_new(NULL);
     p.text = g_string_new(NULL);
     p.base = base;
     p.nest = nest;
     ctx = g_markup_parse_context_new(&pretty_parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &p, NULL);
-    ok = g_markup_parse_context_parse(ctx, xml, -1, NULL) && g_markup_parse_context_end_parse(ctx, NULL) &&
+    ok = g_markup_parse_context_parse(ctx, xml, (gssize)len, NULL) && g_markup_parse_context_end_parse(ctx, NULL) &&
          p.depth == 0 && p.out->len > 0;
     g_markup_parse_context_free(ctx);
     g_string_free(p.text, TRUE);
@@ -186,25 +189,37 @@ pretty_xml(const char *xml, int base, int nest)
     return g_string_free(p.out, FALSE);
 }
 
-/* The escaped XML of text node `f`, pretty at indentation `base`, or NULL. */
-static char *
-escaped_payload(const guint8 *data, guint len, const xml_frame_t *f, int base)
+/* TRUE when node `f` spans bytes of the unit (`len` bytes). */
+static gboolean
+in_unit(const xml_frame_t *f, guint len)
 {
-    const char *s, *lead;
-    gsize n = (gsize)f->length, ulen;
+    return f->start_offset >= 0 && f->length > 0 && (guint)f->start_offset + (guint)f->length <= len;
+}
+
+/* TRUE when text node `f` (in the unit) holds escaped markup. */
+static gboolean
+has_escaped_markup(const guint8 *data, const xml_frame_t *f)
+{
+    return g_strstr_len((const char *)data + f->start_offset, f->length, "&lt;") != NULL;
+}
+
+/* The escaped XML of text node `f` (in the unit), pretty at indentation
+ * `base`, or NULL. */
+static char *
+escaped_payload(const guint8 *data, const xml_frame_t *f, int base)
+{
+    const char *lead;
+    gsize ulen;
     char *un, *pretty;
     gboolean ok;
 
-    if (f->start_offset < 0 || f->length <= 0 || (guint)f->start_offset + (guint)f->length > len)
+    if (!has_escaped_markup(data, f))
         return NULL;
-    s = (const char *)data + f->start_offset;
-    if (!g_strstr_len(s, (gssize)n, "&lt;"))
-        return NULL;
-    un = xmppws_xml_unescape(NULL, s, n, &ulen, &ok);
+    un = xmppws_xml_unescape(NULL, (const char *)data + f->start_offset, (gsize)f->length, &ulen, &ok);
     lead = un;
     while (g_ascii_isspace(*lead))
         lead++;
-    pretty = ok && *lead == '<' && strlen(un) == ulen ? pretty_xml(un, base, 1) : NULL;
+    pretty = ok && *lead == '<' ? pretty_xml(un, ulen, base, 1) : NULL;
     wmem_free(NULL, un);
     return pretty;
 }
@@ -227,12 +242,20 @@ item_payload(const guint8 *data, guint len, const xml_frame_t *f)
     for (c = f->first_child; c; c = c->next_sibling) {
         if (c->type == XML_FRAME_TAG)
             return TRUE;
-        if (c->type == XML_FRAME_CDATA && c->start_offset >= 0 && c->length > 0 &&
-            (guint)c->start_offset + (guint)c->length <= len &&
-            g_strstr_len((const char *)data + c->start_offset, c->length, "&lt;"))
+        if (c->type == XML_FRAME_CDATA && in_unit(c, len) && has_escaped_markup(data, c))
             return TRUE;
     }
     return FALSE;
+}
+
+/* The node a depth-first walk of `root` visits after `f` and its subtree;
+ * NULL at the end. */
+static xml_frame_t *
+after(xml_frame_t *f, const xml_frame_t *root)
+{
+    while (f && !f->next_sibling && f != root)
+        f = f->parent;
+    return f && f != root ? f->next_sibling : NULL;
 }
 
 char *
@@ -242,49 +265,27 @@ xmppws_follow_text(const guint8 *data, guint len, xml_frame_t *root, gsize *out_
     guint pos = 0;
     xml_frame_t *f = root ? root->first_child : NULL;
 
-    /* Depth first over the tree; text nodes come in document order. */
+    /* Depth first over the tree; text nodes come in document order. A
+     * node written pretty replaces its bytes, subtree and all. */
     while (f) {
-        if (f->start_offset >= 0 && item_payload(data, len, f) && (guint)f->start_offset >= pos && f->length > 0 &&
-            (guint)f->start_offset + (guint)f->length <= len) {
-            /* the payload, and any escaped XML in it, as one block; when
-             * GMarkup cannot read it, its escaped text nodes still can be */
-            char *copy = g_strndup((const char *)data + f->start_offset, (gsize)f->length);
-            char *pretty = strlen(copy) == (gsize)f->length ? pretty_xml(copy, 1, 0) : NULL;
-            g_free(copy);
-            if (pretty) {
-                g_string_append_len(out, (const char *)data + pos, f->start_offset - pos);
-                g_string_append(out, pretty);
-                g_string_append_c(out, '\n');
-                pos = (guint)(f->start_offset + f->length);
-                g_free(pretty);
-                /* its subtree is written: on to what follows it */
-                while (f && !f->next_sibling && f != root)
-                    f = f->parent;
-                if (!f || f == root)
-                    break;
-                f = f->next_sibling;
-                continue;
-            }
+        char *pretty = NULL;
+
+        if (in_unit(f, len) && (guint)f->start_offset >= pos) {
+            if (item_payload(data, len, f))   /* the payload and any escaped XML in it, as one block */
+                pretty = pretty_xml((const char *)data + f->start_offset, (gsize)f->length, 1, 0);
+            else if (f->type == XML_FRAME_CDATA)
+                pretty = escaped_payload(data, f, 1);
         }
-        if (f->type == XML_FRAME_CDATA && (guint)f->start_offset >= pos) {
-            char *pretty = escaped_payload(data, len, f, 1);
-            if (pretty) {
-                g_string_append_len(out, (const char *)data + pos, f->start_offset - pos);
-                g_string_append(out, pretty);
-                g_string_append_c(out, '\n');
-                pos = (guint)(f->start_offset + f->length);
-                g_free(pretty);
-            }
+        if (pretty) {
+            g_string_append_len(out, (const char *)data + pos, f->start_offset - pos);
+            g_string_append(out, pretty);
+            g_string_append_c(out, '\n');
+            pos = (guint)(f->start_offset + f->length);
+            g_free(pretty);
+            f = after(f, root);
+        } else {
+            f = f->type == XML_FRAME_TAG && f->first_child ? f->first_child : after(f, root);
         }
-        if (f->type == XML_FRAME_TAG && f->first_child) {
-            f = f->first_child;
-            continue;
-        }
-        while (f && !f->next_sibling && f != root)
-            f = f->parent;
-        if (!f || f == root)
-            break;
-        f = f->next_sibling;
     }
     if (pos < len)
         g_string_append_len(out, (const char *)data + pos, len - pos);

@@ -127,17 +127,19 @@ xmppws_health_show(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const xm
     proto_tree *t;
     nstime_t span;
     wmem_list_frame_t *f;
+    const char *ended;
 
     if (!tree || !h || !PINFO_FD_VISITED(pinfo) || h->last_frame != pinfo->num || h->last_unit != unit)
         return;
     ti = proto_tree_add_item(tree, hf_health, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ti);
-    proto_item_append_text(ti, " (this is the stream's last message): %s", xmppws_health_end(pinfo->pool, h));
+    ended = xmppws_health_end(pinfo->pool, h);
+    proto_item_append_text(ti, " (this is the stream's last message): %s", ended);
     t = proto_item_add_subtree(ti, ett_health);
     proto_item_set_generated(proto_tree_add_uint(t, hf_messages, tvb, 0, 0, h->messages));
     nstime_delta(&span, &h->last_ts, &h->first_ts);
     proto_item_set_generated(proto_tree_add_time(t, hf_duration, tvb, 0, 0, &span));
-    proto_item_set_generated(proto_tree_add_string(t, hf_ended, tvb, 0, 0, xmppws_health_end(pinfo->pool, h)));
+    proto_item_set_generated(proto_tree_add_string(t, hf_ended, tvb, 0, 0, ended));
     if (h->end_frame)
         proto_item_set_generated(proto_tree_add_uint(t, hf_end_in, tvb, 0, 0, h->end_frame));
     proto_item_set_generated(proto_tree_add_uint(t, hf_pings_client, tvb, 0, 0, h->pings[XMPPWS_DIR_C2S]));

@@ -256,6 +256,9 @@ class Conversations(unittest.TestCase):
         a_to_b = [int(r[0]) for r in fields("finesse-login.pcapng", ["frame.number"],
                                             'xmppws.stream.src == "%s"' % JID, ["-2"])]
         self.assertEqual(a_to_b, sorted({f for f, s, d in units("finesse-login.pcapng") if d == CLIENT}))
+        b_to_a = [int(r[0]) for r in fields("finesse-login.pcapng", ["frame.number"],
+                                            'xmppws.stream.dst == "%s"' % JID, ["-2"])]
+        self.assertEqual(b_to_a, sorted({f for f, s, d in units("finesse-login.pcapng") if d == SERVER}))
 
 
 class HealthFields(unittest.TestCase):
